@@ -1,0 +1,72 @@
+// Subcommand registry and a small argument parser for the `nazir` CLI.
+//
+// Each tools/cmd_<name>.cc registers itself with NAZIR_REGISTER_COMMAND; the
+// main program dispatches on argv[1]. Arguments are GNU-style: `--flag value`,
+// `--flag=value`, `-o value`, boolean `--flag`, and positionals; `--` ends
+// options. Unknown flags are errors (exit status 2).
+#ifndef NAZIR_TOOLS_COMMAND_H_
+#define NAZIR_TOOLS_COMMAND_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nazir::cli {
+
+struct Command {
+  std::string name;
+  std::string summary;                  // one line for `nazir --help`
+  std::function<int(int, char**)> run;  // argv[0] is the command name
+};
+
+std::map<std::string, Command>& Registry();
+
+struct Registrar {
+  explicit Registrar(Command c);
+};
+
+#define NAZIR_REGISTER_COMMAND(var, ...) \
+  static ::nazir::cli::Registrar var##_registrar(::nazir::cli::Command{__VA_ARGS__})
+
+// Declarative flag set. Usage:
+//   ArgParser p("nazir normalize", "[FILE]", "Normalizes ...");
+//   bool tokens = false;
+//   p.Bool("tokens", &tokens, "print tokens instead of text");
+//   if (int rc = p.Parse(argc, argv); rc >= 0) return rc;  // help or error
+class ArgParser {
+ public:
+  ArgParser(std::string prog, std::string positional_usage, std::string description);
+
+  void Bool(const std::string& name, bool* out, const std::string& help);
+  void String(const std::string& name, std::string* out, const std::string& help,
+              char short_name = 0);
+  void Int(const std::string& name, int64_t* out, const std::string& help);
+  void Double(const std::string& name, double* out, const std::string& help);
+
+  // Returns -1 when the program should continue, otherwise the exit code
+  // (0 after --help, 2 after a usage error, which is printed to stderr).
+  int Parse(int argc, char** argv);
+  const std::vector<std::string>& positionals() const { return positionals_; }
+  void PrintHelp(FILE* out) const;
+
+ private:
+  enum class Kind { kBool, kString, kInt, kDouble };
+  struct Flag {
+    Kind kind;
+    void* out;
+    std::string help;
+    char short_name;
+    std::string default_text;
+  };
+  std::string prog_, positional_usage_, description_;
+  std::map<std::string, Flag> flags_;
+  std::vector<std::string> order_;
+  std::vector<std::string> positionals_;
+};
+
+}  // namespace nazir::cli
+
+#endif  // NAZIR_TOOLS_COMMAND_H_

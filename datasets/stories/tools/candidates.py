@@ -83,23 +83,23 @@ def main():
     ap.add_argument("args", nargs="*")
     ap.add_argument("--k", type=int, default=15)
     ap.add_argument("--max-df", type=int, default=12)
-    ap.add_argument("--lead", type=int, default=LEAD)
+    ap.add_argument("--lead", type=int, default=None)
     a = ap.parse_args()
     docs = snn_common.pool(snn_common.load_corpus())
     by_id = {d["id"]: d for d in docs}
     if a.mode == "show":
         for i in a.args:
-            print(fmt(by_id[i], a.lead) if i in by_id else i + " NOT IN POOL")
+            print(fmt(by_id[i], a.lead or LEAD) if i in by_id else i + " NOT IN POOL")
     elif a.mode == "grep":
         pats = [snn_common.normalize(p) for p in a.args]
         for d in docs:
             s = " " + snn_common.normalize(d["title"] + " " + d["text"]) + " "
             if all(p in s for p in pats):
-                print(fmt(d, a.lead))
+                print(fmt(d, a.lead or LEAD))
     elif a.mode == "near":
         idx = Index(docs)
         for sc, cos, cont, d in idx.near(set(a.args), a.k):
-            print("%.2f cos=%.2f sh=%.2f %s" % (sc, cos, cont, fmt(d, a.lead)))
+            print("%.2f cos=%.2f sh=%.2f %s" % (sc, cos, cont, fmt(d, a.lead or LEAD)))
     elif a.mode == "batch":
         idx = Index(docs)
         for line in open(a.args[0]):
@@ -113,6 +113,8 @@ def main():
                     break
                 print("   %.2f %.2f %s %-11s %s" % (cos, cont, e["id"], e["source"],
                                                 e["title"].strip()[:100]))
+                if a.lead:
+                    print("         " + " ".join(e["text"].split())[:a.lead])
     elif a.mode == "rare":
         df = collections.defaultdict(list)
         for d in docs:

@@ -1,0 +1,78 @@
+// Banded MinHash LSH (Indyk & Motwani 1998; Broder 1997; Leskovec, Rajaraman &
+// Ullman, "Mining of Massive Datasets", ch. 3.4).
+//
+// A signature of k = bands * rows lanes is cut into `bands` bands of `rows`
+// lanes; two documents become candidates when any band matches exactly. For a
+// pair with Jaccard similarity s the collision probability is
+//     P(s) = 1 - (1 - s^rows)^bands,
+// an S-curve whose knee sits near (1/bands)^(1/rows).
+//
+// ChooseLshParams picks (bands, rows) from the verification threshold: among
+// all rows r with bands = floor(k / r) it takes the LARGEST r (fewest false
+// candidates) whose recall at the threshold, P(threshold), is at least
+// `min_recall` (default 0.99). The knee then lies below the threshold. For
+// k = 128: threshold 0.5 -> 42 bands x 3 rows (P(0.5) = 0.996);
+// threshold 0.3 -> 64 x 2 (P(0.3) = 0.998).
+//
+//   LshParams p = ChooseLshParams(128, 0.5);
+//   LshIndex index(p);
+//   index.Insert(slot, sig);          // sig: 128 uint32 lanes
+//   index.Query(sig, &candidates);    // slots sharing >= 1 band
+//
+// Thread safety: Query is const and may run concurrently with other Queries;
+// Insert/Remove need exclusive access. The index stores slots (uint32) and
+// band keys, never signatures: the caller owns them. Inserting the same slot
+// twice, or removing a slot with a different signature than it was inserted
+// with, is a caller bug (checked in debug builds).
+#ifndef NAZIR_INDEX_LSH_H_
+#define NAZIR_INDEX_LSH_H_
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
+
+namespace nazir {
+
+struct LshParams {
+  uint32_t bands = 0;
+  uint32_t rows = 0;
+};
+
+// Probability that a pair with Jaccard similarity s shares at least one band.
+double LshCollisionProbability(double s, uint32_t bands, uint32_t rows);
+
+// See the header comment for the rule. REQUIRES: num_perm >= 1, 0 < threshold < 1.
+LshParams ChooseLshParams(uint32_t num_perm, double threshold, double min_recall = 0.99);
+
+class LshIndex {
+ public:
+  explicit LshIndex(LshParams params);
+
+  const LshParams& params() const { return params_; }
+
+  // Adds `slot` under each band of `sig` (sig.size() >= bands * rows).
+  void Insert(uint32_t slot, std::span<const uint32_t> sig);
+  // Removes `slot` from the buckets of `sig` (the signature it was inserted with).
+  void Remove(uint32_t slot, std::span<const uint32_t> sig);
+  // Appends to *out every slot sharing at least one band with `sig`,
+  // de-duplicated, in no particular order. Does not clear *out.
+  void Query(std::span<const uint32_t> sig, std::vector<uint32_t>* out) const;
+
+  // Number of non-empty buckets (for stats and tests).
+  size_t num_buckets() const { return buckets_.size(); }
+  // Bytes held by the index (approximate).
+  size_t MemoryUsage() const;
+
+ private:
+  uint64_t BandKey(uint32_t band, std::span<const uint32_t> sig) const;
+
+  LshParams params_;
+  absl::flat_hash_map<uint64_t, absl::InlinedVector<uint32_t, 2>> buckets_;
+};
+
+}  // namespace nazir
+
+#endif  // NAZIR_INDEX_LSH_H_

@@ -1,0 +1,107 @@
+// SketchStore: the per-document sketches the index keeps, in flat arrays.
+//
+// A document is represented by a dense slot number (0, 1, 2, ...). For each
+// slot the store holds the document's sorted unique shingle keys (the exact
+// set used to verify candidate pairs), its winnowed anchors, its MinHash
+// signature and its SimHash. Article text is never stored. Slots are never
+// reused: Remove() marks a slot dead and frees nothing until Compact-on-save.
+//
+//   SketchStore store(128);
+//   uint32_t slot = store.Add(sketch);
+//   std::span<const uint32_t> keys = store.keys(slot);
+//
+// Thread safety: const methods may run concurrently; Add/Remove need
+// exclusive access. Spans returned by accessors are invalidated by Add.
+#ifndef NAZIR_INDEX_SKETCH_STORE_H_
+#define NAZIR_INDEX_SKETCH_STORE_H_
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace nazir {
+
+// Everything nazir derives from one document's text for near-duplicate search.
+struct DocSketch {
+  std::vector<uint32_t> keys;     // sorted unique shingle keys (ShingleKey)
+  std::vector<uint32_t> anchors;  // sorted unique winnowed keys, a subset of keys
+  std::vector<uint32_t> sig;      // MinHash signature, num_perm lanes (empty if no shingles)
+  uint64_t simhash = 0;
+  uint32_t num_tokens = 0;
+  uint32_t num_shingles = 0;  // before de-duplication and boilerplate removal
+  // ParamsFingerprint::Digest() of the parameters that made this sketch; the
+  // index refuses sketches made under other parameters.
+  uint64_t params_digest = 0;
+
+  void Clear() {
+    keys.clear();
+    anchors.clear();
+    sig.clear();
+    simhash = 0;
+    num_tokens = num_shingles = 0;
+    params_digest = 0;
+  }
+};
+
+class SketchStore {
+ public:
+  explicit SketchStore(uint32_t num_perm) : num_perm_(num_perm) {}
+
+  // Copies the sketch's arrays into the store. REQUIRES: sketch.sig is empty or
+  // has num_perm lanes.
+  uint32_t Add(const DocSketch& sketch);
+  void Remove(uint32_t slot) { alive_[slot] = false; }
+
+  uint32_t size() const { return static_cast<uint32_t>(alive_.size()); }
+  bool alive(uint32_t slot) const { return alive_[slot]; }
+  std::span<const uint32_t> keys(uint32_t slot) const {
+    return {keys_.data() + key_off_[slot], key_len_[slot]};
+  }
+  std::span<const uint32_t> anchors(uint32_t slot) const {
+    return {anchors_.data() + anchor_off_[slot], anchor_len_[slot]};
+  }
+  // Drops, in place, every key and anchor of `slot` for which drop(key) is
+  // true (boilerplate removal). Returns the number of keys dropped.
+  template <typename Drop>
+  uint32_t FilterKeys(uint32_t slot, Drop drop);
+  bool has_sig(uint32_t slot) const { return has_sig_[slot]; }
+  std::span<const uint32_t> sig(uint32_t slot) const {
+    return {sigs_.data() + static_cast<size_t>(slot) * num_perm_, num_perm_};
+  }
+  uint64_t simhash(uint32_t slot) const { return simhash_[slot]; }
+  uint32_t num_tokens(uint32_t slot) const { return num_tokens_[slot]; }
+  uint32_t num_perm() const { return num_perm_; }
+
+  size_t MemoryUsage() const;
+  void Reserve(size_t docs, size_t keys);
+
+ private:
+  uint32_t num_perm_;
+  std::vector<uint32_t> keys_, anchors_, sigs_;
+  std::vector<uint64_t> key_off_, anchor_off_;
+  std::vector<uint32_t> key_len_, anchor_len_;
+  std::vector<uint64_t> simhash_;
+  std::vector<uint32_t> num_tokens_;
+  std::vector<bool> alive_, has_sig_;
+};
+
+template <typename Drop>
+uint32_t SketchStore::FilterKeys(uint32_t slot, Drop drop) {
+  auto compact = [&](std::vector<uint32_t>& arr, uint64_t off, uint32_t& len) {
+    uint32_t* p = arr.data() + off;
+    uint32_t out = 0;
+    for (uint32_t i = 0; i < len; ++i) {
+      if (!drop(p[i])) p[out++] = p[i];
+    }
+    const uint32_t dropped = len - out;
+    len = out;
+    return dropped;
+  };
+  const uint32_t dropped = compact(keys_, key_off_[slot], key_len_[slot]);
+  if (dropped != 0) compact(anchors_, anchor_off_[slot], anchor_len_[slot]);
+  return dropped;
+}
+
+}  // namespace nazir
+
+#endif  // NAZIR_INDEX_SKETCH_STORE_H_

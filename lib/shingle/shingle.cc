@@ -19,14 +19,16 @@ constexpr int kRot = 23;
 // with full shingles by construction.
 constexpr uint64_t kCountSalt = 0x9e3779b97f4a7c15ULL;
 
-// MurmurHash3 fmix64: full avalanche of the linear (GF(2)) rolling state.
+// Breaks the GF(2)-linearity of the rolling state. The state is already a
+// uniform 64-bit value (an XOR of rotated XXH3 outputs), so one multiply with
+// xor-shifts on both sides is enough: the output is a bijection of the state,
+// every output bit depends on every state bit, and the hot loop stays at one
+// 64-bit multiply per shingle.
 inline uint64_t Finalize(uint64_t x, uint64_t count) {
   x ^= count * kCountSalt;
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdULL;
-  x ^= x >> 33;
-  x *= 0xc4ceb9fe1a85ec53ULL;
-  x ^= x >> 33;
+  x ^= x >> 32;
+  x *= 0xd6e8feb86659fd93ULL;
+  x ^= x >> 32;
   return x;
 }
 

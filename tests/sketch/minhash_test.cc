@@ -121,10 +121,10 @@ std::vector<uint32_t> ReferenceOph(const std::vector<uint64_t>& s, const MinHash
   std::vector<bool> full(k, false);
   std::vector<uint32_t> sig(k, kEmptyLane);
   for (uint64_t x : s) {
-    const uint64_t v = internal::Mix64(x ^ value_seed);
+    const uint64_t v = (x ^ value_seed) * 0x9fb21c651e98df25ULL;
     const uint32_t bin = static_cast<uint32_t>(((v >> 32) * k) >> 32);
-    sig[bin] = std::min({sig[bin], static_cast<uint32_t>(v), kEmptyLane - 1});
-    full[bin] = true;
+    sig[bin] = std::min(sig[bin], static_cast<uint32_t>(v));
+    full[bin] = sig[bin] != kEmptyLane;
   }
   if (s.empty()) return sig;
   const std::vector<uint32_t> before = sig;

@@ -35,8 +35,8 @@ TEST(SketchGoldenTest, OphMinHash) {
   std::vector<uint32_t> sig(128);
   OphMinHasher::Create({}).value().Sketch(sh, sig);
   const std::vector<uint32_t> first(sig.begin(), sig.begin() + 8);
-  EXPECT_EQ(first, std::vector<uint32_t>({0xefa8168fu, 0x518bfc2du, 0x87d09756u, 0x87d09756u,
-                                          0x37fcd324u, 0x5aeea6f5u, 0xaa911816u, 0xefa8168fu}));
+  EXPECT_EQ(first, std::vector<uint32_t>({0x6b2e32eeu, 0x6b2e32eeu, 0xc1203320u, 0xc1203320u,
+                                          0xbad472bbu, 0x646227a5u, 0x88609f8eu, 0xe1dd03c8u}));
 }
 
 TEST(SketchGoldenTest, ClassicMinHash) {
@@ -44,26 +44,26 @@ TEST(SketchGoldenTest, ClassicMinHash) {
   std::vector<uint32_t> sig(128);
   ClassicMinHasher::Create({}).value().Sketch(sh, sig);
   const std::vector<uint32_t> first(sig.begin(), sig.begin() + 8);
-  EXPECT_EQ(first, std::vector<uint32_t>({0x1723b5edu, 0x04c36e6au, 0x0f7efa2cu, 0x16e8dc59u,
-                                          0x05467150u, 0x0747e9b1u, 0x1a2e6a3fu, 0x047c87c0u}));
+  EXPECT_EQ(first, std::vector<uint32_t>({0x19d96abbu, 0x0c76b3f2u, 0x0d2e6116u, 0x050ed59du,
+                                          0x0442453bu, 0x02196db5u, 0x01dd23d4u, 0x0b1a0008u}));
 }
 
 TEST(SketchGoldenTest, SimHash) {
   const uint64_t h = SimHash64(GoldenShingles(), kSeed);
-  EXPECT_EQ(h, 0x4842fc52a9909714ULL);
+  EXPECT_EQ(h, 0xee25a3f0d07ef4acULL);
 }
 
 TEST(SketchGoldenTest, ShingleKeysAndAnchors) {
   const auto sh = GoldenShingles();
   std::vector<uint32_t> keys;
   SortedShingleKeys(std::span<const uint64_t>(sh).first(6), &keys);
-  EXPECT_EQ(keys, std::vector<uint32_t>({0x6203f326u, 0x8910e1dau, 0xa2225cf5u, 0xae196ffdu,
-                                         0xc527bbd5u, 0xce28f35du}));
+  EXPECT_EQ(keys, std::vector<uint32_t>({0x06868a0au, 0x1e27fc96u, 0x553c986cu, 0x864d2e85u,
+                                         0x8e1e7e5au, 0xc30782cau}));
   EXPECT_EQ(ShingleKey(0), 0x4e17cf67u);
   std::vector<uint32_t> anchors;
   WinnowAnchors(sh, 4, &anchors);
-  EXPECT_EQ(anchors, std::vector<uint32_t>({0x184c91b5u, 0x26d014e4u, 0x277613ebu, 0x383a5a91u,
-                                            0x52901903u, 0x6203f326u, 0x8910e1dau}));
+  EXPECT_EQ(anchors, std::vector<uint32_t>({0x06868a0au, 0x0f9bb295u, 0x1140f99bu, 0x1e27fc96u,
+                                            0x35b01050u, 0x5aeb82fbu, 0xe86ad065u}));
 }
 
 }  // namespace

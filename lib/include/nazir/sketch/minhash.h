@@ -32,8 +32,10 @@
 
 namespace nazir {
 
-// Lane value of the signature of an empty shingle set. Real OPH lanes never
-// take this value (bin minima are capped at kEmptyLane - 1).
+// Lane value of the signature of an empty shingle set. OPH treats a bin whose
+// minimum is exactly kEmptyLane as empty and densifies it (probability about
+// 2^-32 per bin: harmless, and it keeps the hot loop free of a clamp), so a
+// non-empty set's OPH signature has no kEmptyLane lane.
 inline constexpr uint32_t kEmptyLane = 0xFFFFFFFFu;
 
 struct MinHashOptions {

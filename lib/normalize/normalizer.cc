@@ -1,0 +1,230 @@
+// Normalizer: table-driven fast path for ar-nd-1 (spec §3), exact with respect to the all-ICU
+// reference in reference.cc.
+//
+// The text is cut into chunks at whitespace (ASCII whitespace and controls, NBSP and the other
+// table code points that normalize to a space, invalid UTF-8). Whitespace is a boundary for every
+// step of the pipeline (NFKC, NFD/NFC, the N3.0 pair rule), so each chunk can be normalized on its
+// own and the results joined with single spaces (N7). A chunk made only of table code points is
+// normalized by one lookup per code point; any other chunk goes through the reference path.
+#include "nazir/normalize/normalizer.h"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <mutex>
+#include <string>
+
+#include <unicode/utf8.h>
+#include <unicode/uversion.h>
+
+#include "nazir/base/check.h"
+#include "nazir/base/status.h"
+
+#include "normalize/internal.h"
+
+namespace nazir {
+namespace internal {
+namespace {
+
+std::string Utf8(int32_t cp) {
+  char buf[4];
+  int32_t len = 0;
+  UBool error = false;
+  U8_APPEND(reinterpret_cast<uint8_t*>(buf), len, 4, cp, error);
+  NAZIR_CHECK(!error);
+  return std::string(buf, static_cast<size_t>(len));
+}
+
+// Code points whose N2 result depends on the preceding letter (they compose with it).
+bool ComposesBackward(int32_t cp) { return cp >= 0x0653 && cp <= 0x0655; }
+
+uint32_t MakeEntry(int32_t cp, HamzaMode mode) {
+  if (ComposesBackward(cp)) return NormalizerTables::kSlow;
+  const std::string in = Utf8(cp);
+  std::string out;
+  AppendReference(in, mode, /*collapse=*/false, &out);
+  bool all_space = !out.empty();
+  bool any_space = false;
+  for (size_t i = 0; i < out.size();) {
+    size_t len;
+    const bool space = IsN7Space(DecodeAt(out, i, &len));
+    all_space &= space;
+    any_space |= space;
+    i += len;
+  }
+  if (all_space) return NormalizerTables::kSpace;
+  if (any_space || out.size() > in.size() || out.size() > 3) return NormalizerTables::kSlow;
+  uint32_t e = static_cast<uint32_t>(out.size());
+  for (size_t i = 0; i < out.size(); ++i)
+    e |= uint32_t{static_cast<uint8_t>(out[i])} << (8 * (i + 1));
+  return e;
+}
+
+std::unique_ptr<NormalizerTables> BuildTables(HamzaMode mode) {
+  auto t = std::make_unique<NormalizerTables>();
+  t->mode = mode;
+  std::fill(std::begin(t->low), std::end(t->low), NormalizerTables::kSlow);
+  std::fill(std::begin(t->punct), std::end(t->punct), NormalizerTables::kSlow);
+  for (int32_t cp : FastTableCandidates()) {
+    const uint32_t e = MakeEntry(cp, mode);
+    if (cp < 0x800) {
+      t->low[cp] = e;
+    } else if (cp >= 0x2000 && cp < 0x2070) {
+      t->punct[cp - 0x2000] = e;
+    } else if (cp == 0xFEFF) {
+      t->bom = e;
+    } else if (cp == 0xFFFD) {
+      t->replacement = e;
+    }
+  }
+  NAZIR_CHECK(t->replacement == NormalizerTables::kSpace);
+  return t;
+}
+
+// Thread-local scratch for the reference path (no allocation in steady state).
+std::string& Scratch() {
+  thread_local std::string scratch;
+  return scratch;
+}
+
+}  // namespace
+
+constexpr size_t kSlack = 8;  // the fast path writes 4 bytes at a time
+
+std::vector<int32_t> FastTableCandidates() {
+  std::vector<int32_t> cps;
+  for (int32_t cp = 0; cp <= 0x017F; ++cp) cps.push_back(cp);       // ASCII, Latin-1, Latin Ext-A
+  for (int32_t cp = 0x0600; cp <= 0x06FF; ++cp) cps.push_back(cp);  // Arabic
+  for (int32_t cp = 0x2000; cp <= 0x206F; ++cp) cps.push_back(cp);  // General Punctuation
+  cps.push_back(0xFEFF);
+  cps.push_back(0xFFFD);
+  return cps;
+}
+
+std::shared_ptr<const NormalizerTables> GetNormalizerTables(HamzaMode mode) {
+  static std::mutex mu;
+  static std::array<std::shared_ptr<const NormalizerTables>, 3> tables;
+  const auto index = static_cast<size_t>(mode);
+  std::lock_guard<std::mutex> lock(mu);
+  if (tables[index] == nullptr) tables[index] = BuildTables(mode);
+  return tables[index];
+}
+
+}  // namespace internal
+
+absl::Status NormalizerOptions::Validate() const {
+  switch (hamza_mode) {
+    case HamzaMode::kHamza:
+    case HamzaMode::kSeatLetter:
+    case HamzaMode::kKeep:
+      return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError("NormalizerOptions.hamza_mode: unknown HamzaMode value " +
+                                    std::to_string(static_cast<int>(hamza_mode)));
+}
+
+Normalizer::Normalizer(NormalizerOptions options, std::string id,
+                       std::shared_ptr<const internal::NormalizerTables> tables)
+    : options_(options), id_(std::move(id)), tables_(std::move(tables)) {}
+
+absl::StatusOr<Normalizer> Normalizer::Create(const NormalizerOptions& options) {
+  NAZIR_RETURN_IF_ERROR(options.Validate());
+  const char* mode = options.hamza_mode == HamzaMode::kHamza        ? "hamza"
+                     : options.hamza_mode == HamzaMode::kSeatLetter ? "seat"
+                                                                    : "keep";
+  UVersionInfo version;
+  u_getVersion(version);
+  std::string id = std::string(internal::kRuleSet) + "+" + mode + "+icu" +
+                   std::to_string(static_cast<int>(version[0]));
+  return Normalizer(options, std::move(id), internal::GetNormalizerTables(options.hamza_mode));
+}
+
+std::string Normalizer::Normalize(std::string_view text) const {
+  std::string out;
+  Normalize(text, &out);
+  return out;
+}
+
+size_t Normalizer::Normalize(std::string_view text, std::string* out) const {
+  using T = internal::NormalizerTables;
+  const T& t = *tables_;
+  const auto* p = reinterpret_cast<const uint8_t*>(text.data());
+  const size_t n = text.size();
+  size_t invalid = 0;
+
+  // The fast path never writes more than it reads, so n + kSlack bytes suffice until a slow
+  // chunk's output is longer than its input.
+  out->resize(n + internal::kSlack);
+  char* d = out->data();
+  size_t w = 0;
+
+  // Table entry of the code point at p[i]; sets len.
+  auto next = [&](size_t i, size_t* len) -> uint32_t {
+    const uint8_t b = p[i];
+    if (b < 0x80) {
+      *len = 1;
+      return t.low[b];
+    }
+    if (b >= 0xC2 && b <= 0xDF && i + 1 < n && (p[i + 1] & 0xC0) == 0x80) {
+      *len = 2;
+      return t.low[((b & 0x1Fu) << 6) | (p[i + 1] & 0x3Fu)];
+    }
+    auto j = static_cast<int64_t>(i);
+    UChar32 c;
+    U8_NEXT(p, j, static_cast<int64_t>(n), c);
+    *len = static_cast<size_t>(j) - i;
+    if (c < 0) {
+      ++invalid;
+      return T::kSpace;
+    }
+    return t.Lookup(c);
+  };
+
+  size_t i = 0;
+  while (i < n) {
+    // Whitespace between chunks.
+    size_t len;
+    uint32_t e = next(i, &len);
+    if (e & T::kSpace) {
+      i += len;
+      continue;
+    }
+    // A chunk: a separating space first (taken back if the chunk comes out empty).
+    const size_t chunk_in = i;
+    if (w > 0) d[w++] = ' ';
+    const size_t chunk_out = w;
+    bool slow = false;
+    for (;;) {
+      if (e & T::kSpecial) {
+        if (e & T::kSpace) break;
+        slow = true;
+      } else {
+        const uint32_t bytes = e >> 8;
+        std::memcpy(d + w, &bytes, 4);
+        w += e & T::kLenMask;
+      }
+      i += len;
+      if (i >= n) break;
+      e = next(i, &len);
+    }
+    if (slow) {
+      std::string& scratch = internal::Scratch();
+      scratch.clear();
+      internal::AppendReference(text.substr(chunk_in, i - chunk_in), t.mode, /*collapse=*/true,
+                                &scratch);
+      w = chunk_out;
+      const size_t need = w + scratch.size() + (n - i) + internal::kSlack;
+      if (need > out->size()) {
+        out->resize(std::max(need, out->size() * 2));
+        d = out->data();
+      }
+      std::memcpy(d + w, scratch.data(), scratch.size());
+      w += scratch.size();
+    }
+    if (w == chunk_out && chunk_out > 0) --w;  // empty chunk: no separator
+  }
+  out->resize(w);
+  return invalid;
+}
+
+}  // namespace nazir

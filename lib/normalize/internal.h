@@ -29,6 +29,9 @@ size_t ReferenceNormalize(std::string_view text, HamzaMode mode, std::string* ou
 // one space, the appended text is trimmed). Returns the invalid UTF-8 count.
 size_t AppendReference(std::string_view text, HamzaMode mode, bool collapse, std::string* out);
 
+// N4's delete set (spec §3.5), hard-coded for Unicode 15.0.
+bool IsN4Deleted(int32_t cp);
+
 // N7's whitespace: Zs, TAB, LF, VT, FF, CR, U+0085, U+2028, U+2029.
 bool IsN7Space(int32_t cp);
 

@@ -181,15 +181,17 @@ size_t Normalizer::Normalize(std::string_view text, std::string* out) const {
   };
 
   size_t i = 0;
+  size_t len = 0;
+  uint32_t e = n > 0 ? next(0, &len) : 0;
   while (i < n) {
     // Whitespace between chunks.
-    size_t len;
-    uint32_t e = next(i, &len);
     if (e & T::kSpace) {
       i += len;
+      if (i < n) e = next(i, &len);
       continue;
     }
-    // A chunk: a separating space first (taken back if the chunk comes out empty).
+    // A chunk: a separating space first (taken back if the chunk comes out empty). On exit from
+    // the loop, e/len describe the whitespace code point at i (or i == n).
     const size_t chunk_in = i;
     if (w > 0) d[w++] = ' ';
     const size_t chunk_out = w;

@@ -148,14 +148,6 @@ constexpr Range kN4Delete[] = {
     {0x10EFD, 0x10EFF}, {0xE0001, 0xE0001}, {0xE0020, 0xE007F},
 };
 
-bool IsN4Deleted(UChar32 c) {
-  if (c < 0x00AD) return false;
-  for (const Range& r : kN4Delete) {
-    if (c >= r.lo && c <= r.hi) return true;
-  }
-  return false;
-}
-
 // Letters kept with their hamza in HamzaMode::kKeep; NFD must not take them apart.
 bool IsKeptHamzaLetter(UChar32 c) { return c == 0x0624 || c == 0x0626 || c == 0x06D3; }
 
@@ -258,6 +250,14 @@ icu::UnicodeString ApplyN4(const icu::UnicodeString& s, HamzaMode mode) {
 }
 
 }  // namespace
+
+bool IsN4Deleted(int32_t c) {
+  if (c < 0x00AD) return false;
+  for (const Range& r : kN4Delete) {
+    if (c >= r.lo && c <= r.hi) return true;
+  }
+  return false;
+}
 
 // ---- N7 -----------------------------------------------------------------------------------
 bool IsN7Space(int32_t c) {

@@ -1,0 +1,108 @@
+// Differential tests: the fast normalizer and tokenizer against the all-ICU reference
+// implementation on real news text (seed corpus, SaudiNewsNet when present) and random nasty
+// strings. Normalized text and tokens must be identical.
+#include <random>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "nazir/normalize/normalizer.h"
+#include "nazir/normalize/tokenizer.h"
+
+#include "normalize/internal.h"
+#include "tests/normalize/test_util.h"
+
+namespace nazir {
+namespace {
+
+// Compares both paths on every text; returns the number of texts compared.
+size_t CompareAll(const std::vector<std::string>& texts, HamzaMode mode = HamzaMode::kHamza) {
+  auto normalizer = Normalizer::Create({.hamza_mode = mode});
+  auto tokenizer = Tokenizer::Create();
+  auto reference = internal::ReferenceTokenizer::Create();
+  EXPECT_TRUE(normalizer.ok() && tokenizer.ok() && reference.ok());
+  std::string fast_norm, ref_norm;
+  std::vector<std::string_view> fast_tokens, ref_tokens;
+  int failures = 0;
+  for (const std::string& text : texts) {
+    const size_t fast_invalid = normalizer->Normalize(text, &fast_norm);
+    const size_t ref_invalid = internal::ReferenceNormalize(text, mode, &ref_norm);
+    if (fast_norm != ref_norm || fast_invalid != ref_invalid) {
+      if (++failures > 5) break;
+      // Report the first differing position with some context.
+      size_t k = 0;
+      while (k < fast_norm.size() && k < ref_norm.size() && fast_norm[k] == ref_norm[k]) ++k;
+      const size_t from = k > 60 ? k - 60 : 0;
+      ADD_FAILURE() << "normalized text differs at byte " << k << "\n  fast: '"
+                    << fast_norm.substr(from, 120) << "'\n  ref:  '" << ref_norm.substr(from, 120)
+                    << "'\n  input: '" << text.substr(0, 300) << "'";
+      continue;
+    }
+    tokenizer->Tokenize(ref_norm, &fast_tokens);
+    reference->Tokenize(ref_norm, &ref_tokens);
+    if (fast_tokens != ref_tokens) {
+      if (++failures > 5) break;
+      size_t k = 0;
+      while (k < fast_tokens.size() && k < ref_tokens.size() && fast_tokens[k] == ref_tokens[k])
+        ++k;
+      ADD_FAILURE() << "tokens differ at token " << k << ": fast '"
+                    << (k < fast_tokens.size() ? fast_tokens[k] : "<end>") << "' ref '"
+                    << (k < ref_tokens.size() ? ref_tokens[k] : "<end>") << "'\n  text: '"
+                    << ref_norm.substr(0, 300) << "'";
+    }
+  }
+  EXPECT_EQ(failures, 0);
+  return texts.size();
+}
+
+TEST(NormalizeDifferentialTest, SeedCorpus) {
+  std::vector<std::string> texts;
+  ASSERT_TRUE(testing::LoadJsonlTexts(testing::SeedCorpusPath(), 100000, &texts))
+      << testing::SeedCorpusPath();
+  ASSERT_FALSE(texts.empty());
+  for (HamzaMode mode : {HamzaMode::kHamza, HamzaMode::kSeatLetter, HamzaMode::kKeep}) {
+    CompareAll(texts, mode);
+  }
+}
+
+TEST(NormalizeDifferentialTest, SaudiNewsNetFirst3000Articles) {
+  std::vector<std::string> texts;
+  if (!testing::LoadJsonlTexts(testing::SaudiNewsNetPath(), 3000, &texts) || texts.empty()) {
+    GTEST_SKIP() << "SaudiNewsNet not available at " << testing::SaudiNewsNetPath()
+                 << " (needs ../shared and the zstd binary)";
+  }
+  EXPECT_GE(CompareAll(texts), 3000u);
+}
+
+TEST(NormalizeDifferentialTest, RandomNastyStrings) {
+  std::mt19937_64 rng(42);
+  std::vector<std::string> texts;
+  for (int i = 0; i < 30000; ++i) texts.push_back(testing::NastyString(rng, 1 + rng() % 30));
+  CompareAll(texts);
+  CompareAll(texts, HamzaMode::kKeep);
+}
+
+// Tokenizer on valid but un-normalized text (outside its contract, but the fast path must still
+// agree with ICU: it only claims characters whose behaviour it reproduces).
+TEST(NormalizeDifferentialTest, TokenizerOnRawText) {
+  auto tokenizer = Tokenizer::Create();
+  auto reference = internal::ReferenceTokenizer::Create();
+  ASSERT_TRUE(tokenizer.ok() && reference.ok());
+  std::mt19937_64 rng(43);
+  std::vector<std::string_view> a, b;
+  int failures = 0;
+  for (int i = 0; i < 30000 && failures < 5; ++i) {
+    const std::string s = testing::NastyString(rng, 1 + rng() % 30);
+    tokenizer->Tokenize(s, &a);
+    reference->Tokenize(s, &b);
+    if (a != b) {
+      ++failures;
+      ADD_FAILURE() << "input '" << s << "'\n  fast [" << testing::JoinTokens(a) << "]\n  ref  ["
+                    << testing::JoinTokens(b) << "]";
+    }
+  }
+}
+
+}  // namespace
+}  // namespace nazir

@@ -1,0 +1,142 @@
+// Tokenizer: T1 entity rules, T3 splits, the fast T2 path against ICU on random strings over
+// (and just outside) the fast alphabet, token views, moves.
+#include "nazir/normalize/tokenizer.h"
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "normalize/internal.h"
+#include "tests/normalize/test_util.h"
+
+namespace nazir {
+namespace {
+
+std::string Tok(std::string_view normalized) {
+  static Tokenizer* tokenizer = new Tokenizer(*Tokenizer::Create());
+  std::vector<std::string_view> tokens;
+  tokenizer->Tokenize(normalized, &tokens);
+  return "[" + testing::JoinTokens(tokens) + "]";
+}
+
+TEST(NormalizeTokenizerTest, Urls) {
+  EXPECT_EQ(Tok("see https://t.co/abc?x=1, then"), "[see then]");
+  EXPECT_EQ(Tok("(http://a.b/c)."), "[]");
+  EXPECT_EQ(Tok("https:// x"), "[https x]");  // scheme alone is not a URL
+  EXPECT_EQ(Tok("www.rt.com"), "[]");         // www. needs no path
+  EXPECT_EQ(Tok("bit.ly/x1 ok"), "[ok]");
+  EXPECT_EQ(Tok("aljazeera.net ok"), "[aljazeera.net ok]");  // bare domain without path
+  EXPECT_EQ(Tok("u.s./x"), "[u.s x]");                       // 1-letter TLD: not a host
+  EXPECT_EQ(Tok("a..b.com/x"), "[a]");                       // host starts after the ".."
+  EXPECT_EQ(Tok("x.c0m/y"), "[x.c 0 m y]");  // TLD must be letters; then T3 letter/digit splits
+  EXPECT_EQ(Tok("15/10/2024"), "[15 10 2024]");
+}
+
+TEST(NormalizeTokenizerTest, EmailsAndHandles) {
+  EXPECT_EQ(Tok("mail a.b+c@ex-ample.co.uk now"), "[mail now]");
+  EXPECT_EQ(Tok("a@b.c"), "[a b.c]");  // TLD too short: not an e-mail; '@' splits (T3)
+  EXPECT_EQ(Tok("@mfa_russia: hi"), "[@mfa_russia hi]");
+  EXPECT_EQ(Tok("x@abc"), "[x abc]");            // preceded by a letter
+  EXPECT_EQ(Tok("@abcلافروف"), "[abc لافروف]");  // followed by a letter
+  EXPECT_EQ(Tok("@" + std::string(50, 'a')), "[@" + std::string(50, 'a') + "]");
+  EXPECT_EQ(Tok("@" + std::string(51, 'a')), "[" + std::string(51, 'a') + "]");
+  EXPECT_EQ(Tok("@_"), "[@_]");
+  EXPECT_EQ(Tok("(@ab)"), "[@ab]");
+}
+
+TEST(NormalizeTokenizerTest, Hashtags) {
+  EXPECT_EQ(Tok("#سوريا_الان"), "[سوريا الان]");
+  EXPECT_EQ(Tok("#abc.def"), "[abc def]");  // the hashtag body ends at '.'
+  EXPECT_EQ(Tok("&#1234;"), "[1234]");      // not a hashtag (HTML entity residue)
+  EXPECT_EQ(Tok("a#b"), "[a b]");
+  // The hashtag matches first; "@def.com" is then neither an e-mail (its local part was taken)
+  // nor a handle (preceded by a letter), so it is plain text and T3 drops the '@'.
+  EXPECT_EQ(Tok("#abc@def.com"), "[abc def.com]");
+}
+
+TEST(NormalizeTokenizerTest, PostSplits) {
+  EXPECT_EQ(Tok("كوفيد19 2024م f16 وf16 الcnn"), "[كوفيد 19 2024 م f 16 و f 16 ال cnn]");
+  EXPECT_EQ(Tok("3.5 1,234 lavrov's u.s."), "[3.5 1,234 lavrov's u.s]");
+  EXPECT_EQ(Tok("a_b __ _"), "[a b]");
+  EXPECT_EQ(Tok("a1.5"), "[a 1.5]");
+  EXPECT_EQ(Tok("privet привет"), "[privet привет]");
+  EXPECT_EQ(Tok("abcпривет"), "[abc привет]");
+}
+
+TEST(NormalizeTokenizerTest, TokensAreViewsIntoInput) {
+  auto tokenizer = Tokenizer::Create();
+  ASSERT_TRUE(tokenizer.ok());
+  const std::string text = "وقال لافروف 15 ﷺ @abc #x_y";
+  std::vector<std::string_view> tokens;
+  tokenizer->Tokenize(text, &tokens);
+  ASSERT_FALSE(tokens.empty());
+  for (std::string_view t : tokens) {
+    EXPECT_GE(t.data(), text.data());
+    EXPECT_LE(t.data() + t.size(), text.data() + text.size());
+    EXPECT_FALSE(t.empty());
+  }
+  Tokenizer moved = std::move(*tokenizer);
+  std::vector<std::string_view> again;
+  moved.Tokenize(text, &again);
+  EXPECT_EQ(tokens, again);
+}
+
+// The fast T2 path against the all-ICU reference on random strings.
+void CompareOnRandomStrings(uint64_t seed, double slow_rate, int iterations) {
+  auto fast = Tokenizer::Create();
+  auto ref = internal::ReferenceTokenizer::Create();
+  ASSERT_TRUE(fast.ok() && ref.ok());
+  std::mt19937_64 rng(seed);
+  std::vector<std::string_view> a, b;
+  int failures = 0;
+  for (int i = 0; i < iterations && failures < 10; ++i) {
+    const std::string s = testing::FastAlphabetString(rng, 1 + rng() % 16, slow_rate);
+    fast->Tokenize(s, &a);
+    ref->Tokenize(s, &b);
+    if (a != b) {
+      ++failures;
+      ADD_FAILURE() << "input '" << s << "': fast [" << testing::JoinTokens(a) << "] ICU ["
+                    << testing::JoinTokens(b) << "]";
+    }
+  }
+}
+
+TEST(NormalizeTokenizerTest, FastAlphabetMatchesIcu) { CompareOnRandomStrings(1, 0.0, 200000); }
+TEST(NormalizeTokenizerTest, FastAlphabetWithSlowCodePointsMatchesIcu) {
+  CompareOnRandomStrings(2, 0.08, 200000);
+}
+
+// The raw ICU segmentation of fast-alphabet strings: every segment with a letter or digit has
+// status >= 100 and no other segment does (the fast path's assumption), ICU 72's '@' is a letter.
+TEST(NormalizeTokenizerTest, IcuStatusAssumptions) {
+  auto seg = internal::IcuWordSegmenter::Create();
+  ASSERT_TRUE(seg.ok());
+  std::vector<internal::IcuWordSegmenter::RawSegment> segments;
+  seg->RawSegments("a@b", &segments);
+  ASSERT_EQ(segments.size(), 1u) << "ICU's '@' rule changed";
+  seg->RawSegments("a:b", &segments);
+  EXPECT_EQ(segments.size(), 3u) << "ICU's ':' rule changed";
+  std::mt19937_64 rng(3);
+  for (int i = 0; i < 20000; ++i) {
+    const std::string s = testing::FastAlphabetString(rng, 1 + rng() % 12, 0.0);
+    seg->RawSegments(s, &segments);
+    for (const auto& g : segments) {
+      bool alnum = false;
+      for (size_t k = g.begin; k < g.end; ++k) {
+        const unsigned char c = s[k];
+        alnum |= (c >= 0x80) || (c >= '0' && c <= '9') ||
+                 ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '@';
+      }
+      if (alnum) {
+        EXPECT_GE(g.status, 100) << "'" << s.substr(g.begin, g.end - g.begin) << "'";
+      } else if (g.end - g.begin == 1) {
+        EXPECT_LT(g.status, 100) << "'" << s.substr(g.begin, g.end - g.begin) << "'";
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace nazir

@@ -1,0 +1,73 @@
+// Private state of nazir::Engine, shared by engine.cc and persist.cc.
+#ifndef NAZIR_ENGINE_INTERNAL_ENGINE_STATE_H_
+#define NAZIR_ENGINE_INTERNAL_ENGINE_STATE_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nazir/cluster/star_groups.h"
+#include "nazir/engine/engine.h"
+#include "nazir/index/anchor_index.h"
+#include "nazir/index/df_sketch.h"
+#include "nazir/index/lsh.h"
+#include "nazir/index/simhash_index.h"
+#include "nazir/index/sketch_store.h"
+
+#include "absl/container/flat_hash_map.h"
+
+namespace nazir::internal {
+
+struct EngineState {
+  EngineState(const EngineOptions& opts, ParamsFingerprint fp);
+
+  uint32_t SourceIndex(std::string_view source);  // 0 = no source
+  uint32_t SourceMix(uint32_t src) const;
+  void CountDocument(uint32_t slot);
+  uint32_t GlobalThreshold() const;
+  void FilterBoilerplate(uint32_t slot);
+  DocStatus Classify(uint32_t slot) const;
+  void IndexInsert(uint32_t slot);
+  void IndexRemove(uint32_t slot);
+  // Filters, verifies candidates, assigns the group, indexes the slot.
+  uint32_t Assign(uint32_t slot);
+
+  EngineOptions options;
+  ParamsFingerprint fingerprint;
+  uint64_t digest;
+
+  SketchStore store;
+  std::vector<DocMeta> metas;
+  std::vector<uint32_t> source_of;
+  std::vector<DocStatus> status;
+  absl::flat_hash_map<std::string, uint32_t> id_to_slot;
+  std::vector<std::string> sources{""};
+  absl::flat_hash_map<std::string, uint32_t> source_ids;
+  DfSketch df_source, df_global;
+  LshIndex lsh;
+  SimHashIndex simhash_index;
+  AnchorIndex anchor_index;
+  StarGroups groups;
+  std::vector<uint32_t> pending;
+  std::vector<VerifiedPair> pairs;
+  EngineStats stats;
+
+  // Scratch, reused across calls.
+  std::vector<uint32_t> candidates, scratch_slots, scratch_keys;
+  std::vector<AnchorIndex::Hit> anchor_hits;
+  std::vector<StarGroups::Neighbor> neighbors;
+};
+
+}  // namespace nazir::internal
+
+namespace nazir {
+
+struct Engine::Impl : internal::EngineState {
+  using EngineState::EngineState;
+  std::optional<Sketcher> sketcher;  // lazily created for Add()
+  DocSketch sketch_buf;
+};
+
+}  // namespace nazir
+
+#endif  // NAZIR_ENGINE_INTERNAL_ENGINE_STATE_H_

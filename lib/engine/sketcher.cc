@@ -1,0 +1,85 @@
+#include "nazir/engine/sketcher.h"
+
+#include <vector>
+
+#include "nazir/base/status.h"
+#include "nazir/normalize/tokenizer.h"
+#include "nazir/shingle/shingle.h"
+#include "nazir/sketch/minhash.h"
+#include "nazir/sketch/shingle_set.h"
+#include "nazir/sketch/simhash.h"
+#include "nazir/sketch/winnow.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace nazir {
+
+absl::Status SketchOptions::Validate() const {
+  NAZIR_RETURN_IF_ERROR(normalizer.Validate());
+  if (shingle_size < 1 || shingle_size > 16) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("shingle size must be in [1, 16], got ", shingle_size));
+  }
+  if (winnow_window < 1 || winnow_window > 64) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("winnow window must be in [1, 64], got ", winnow_window));
+  }
+  MinHashOptions mh{.num_perm = num_perm, .seed = seed};
+  return mh.Validate();
+}
+
+struct Sketcher::Impl {
+  SketchOptions options;
+  ParamsFingerprint fingerprint;
+  TextAnalyzer analyzer;
+  OphMinHasher minhash;
+  std::vector<std::string_view> tokens;
+  std::vector<uint64_t> token_hashes;
+  std::vector<uint64_t> shingles;
+};
+
+Sketcher::Sketcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Sketcher::Sketcher(Sketcher&&) noexcept = default;
+Sketcher& Sketcher::operator=(Sketcher&&) noexcept = default;
+Sketcher::~Sketcher() = default;
+
+absl::StatusOr<Sketcher> Sketcher::Create(const SketchOptions& options) {
+  NAZIR_RETURN_IF_ERROR(options.Validate());
+  NAZIR_ASSIGN_OR_RETURN(TextAnalyzer analyzer, TextAnalyzer::Create(options.normalizer));
+  NAZIR_ASSIGN_OR_RETURN(OphMinHasher minhash, OphMinHasher::Create({.num_perm = options.num_perm,
+                                                                     .seed = options.seed}));
+  ParamsFingerprint fp{.normalizer = analyzer.normalizer().Id(),
+                       .shingle_size = options.shingle_size,
+                       .num_perm = options.num_perm,
+                       .seed = options.seed};
+  // The winnowing window shapes the anchors, so it is part of the identity.
+  fp.normalizer += absl::StrCat("+w", options.winnow_window);
+  return Sketcher(std::unique_ptr<Impl>(
+      new Impl{options, std::move(fp), std::move(analyzer), std::move(minhash), {}, {}, {}}));
+}
+
+size_t Sketcher::Sketch(std::string_view text, DocSketch* out) {
+  Impl& m = *impl_;
+  out->Clear();
+  const size_t invalid = m.analyzer.Analyze(text, &m.tokens);
+  out->num_tokens = static_cast<uint32_t>(m.tokens.size());
+  out->params_digest = m.fingerprint.Digest();
+  if (m.tokens.empty()) return invalid;
+  m.token_hashes.resize(m.tokens.size());
+  HashTokens(m.tokens, m.options.seed, m.token_hashes);
+  m.shingles.resize(NumShingles(m.tokens.size(), m.options.shingle_size));
+  CombineShingles(m.token_hashes, m.options.shingle_size, m.shingles);
+  out->num_shingles = static_cast<uint32_t>(m.shingles.size());
+  SortedShingleKeys(m.shingles, &out->keys);
+  WinnowAnchors(m.shingles, m.options.winnow_window, &out->anchors);
+  out->sig.resize(m.options.num_perm);
+  m.minhash.Sketch(m.shingles, out->sig);
+  out->simhash = SimHash64(m.shingles, m.options.seed);
+  return invalid;
+}
+
+std::span<const std::string_view> Sketcher::last_tokens() const { return impl_->tokens; }
+const SketchOptions& Sketcher::options() const { return impl_->options; }
+const ParamsFingerprint& Sketcher::fingerprint() const { return impl_->fingerprint; }
+
+}  // namespace nazir

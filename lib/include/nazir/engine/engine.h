@@ -1,0 +1,184 @@
+// Engine: near-duplicate groups for a stream or a batch of news articles.
+//
+// The engine keeps, per article, only its sketch (shingle keys, anchors,
+// MinHash signature, SimHash) and metadata (id, source, date); article text
+// is dropped once sketched. Every added article gets its near-duplicate group
+// at once; the whole state can be saved to a file and reopened.
+//
+// Streaming use (a feed pipeline):
+//
+//   NAZIR_ASSIGN_OR_RETURN(auto engine, Engine::Create({}));
+//   NAZIR_ASSIGN_OR_RETURN(Assignment a, engine->Add(article));
+//   // a.group: id of the group's anchor (the first article of the group)
+//   NAZIR_RETURN_IF_ERROR(engine->Save("feed.nzi"));
+//   ...after a restart:
+//   NAZIR_ASSIGN_OR_RETURN(auto engine, Engine::Open("feed.nzi"));
+//
+// Batch use: sketch in parallel with one Sketcher per thread, hand the sketches
+// to AddSketched() (cheap, sequential), then AssignPending() assigns all of
+// them in (date, insertion) order through the same code path Add() uses. The
+// `nazir cluster` command does exactly this (see BatchRunner).
+//
+// How a group is formed (see nazir/cluster/star_groups.h for the rule):
+//   1. Boilerplate removal: shingles that occur in many documents of the same
+//      source (page chrome, sign-offs, template statements), or in a large
+//      fraction of all documents, are dropped from the document's keys.
+//   2. Candidates: MinHash LSH (Jaccard channel), SimHash tables (near-exact
+//      copies), anchors (containment channel: truncated republications).
+//   3. Every candidate is verified exactly on shingle keys (verify.h).
+//   4. Star assignment: a document joins the group of the most similar anchor
+//      it is a near-duplicate of; otherwise it anchors a new group.
+// Documents with fewer than min_tokens tokens (empty or a few words) are never
+// grouped: they stay singletons and are flagged.
+//
+// Thread safety: an Engine is thread-compatible: const methods may run
+// concurrently; Add/AddSketched/AssignPending/Remove/Save need exclusive access.
+// Errors: invalid options -> InvalidArgument; duplicate id -> AlreadyExists;
+// sketch made under other parameters -> FailedPrecondition; I/O -> the OS
+// error with the path; a corrupt or foreign file -> DataLoss.
+#ifndef NAZIR_ENGINE_ENGINE_H_
+#define NAZIR_ENGINE_ENGINE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nazir/base/fingerprint.h"
+#include "nazir/cluster/verify.h"
+#include "nazir/engine/sketcher.h"
+#include "nazir/index/sketch_store.h"
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace nazir {
+
+struct EngineOptions {
+  SketchOptions sketch;
+  // Exact near-duplicate test: containment of the shorter text in the longer
+  // >= verify.threshold (default 0.5) and >= verify.min_shared shingles.
+  VerifyOptions verify;
+  // Star rule (b): a document may join a group through a member it
+  // near-duplicates only if its containment with the group's anchor is at
+  // least this. Lower = bigger groups; 1.0 disables rule (b).
+  double member_anchor_threshold = 0.3;
+  // Jaccard similarity at which the MinHash LSH channel has >= 99% recall
+  // (bands x rows are derived from it, see nazir/index/lsh.h).
+  double lsh_threshold = 0.4;
+  // SimHash fast path: Hamming distance for near-exact copies (<= 3).
+  int simhash_max_distance = 3;
+  // Documents with fewer tokens are "short": flagged and never grouped.
+  uint32_t min_tokens = 10;
+  // Boilerplate: a shingle seen in at least this many documents of one source
+  // is that source's boilerplate (documents with a non-empty source only).
+  uint32_t source_boilerplate_df = 8;
+  // Boilerplate: a shingle seen in at least max(global_boilerplate_min,
+  // global_boilerplate_fraction * documents) documents of any source.
+  uint32_t global_boilerplate_min = 100;
+  double global_boilerplate_fraction = 0.01;
+  // Size of each document-frequency sketch: 2 rows x 2^df_log2_width 16-bit
+  // counters (8 MiB at 21). Raise it for corpora of millions of documents.
+  int df_log2_width = 21;
+  // Record every verified pair (for `nazir cluster --pairs`).
+  bool record_pairs = false;
+
+  absl::Status Validate() const;
+};
+
+// Per-document metadata the engine keeps.
+struct DocMeta {
+  std::string id;
+  std::string source;      // outlet; may be empty
+  int64_t date = kNoDate;  // seconds since the Unix epoch, UTC
+  static constexpr int64_t kNoDate = INT64_MIN;
+};
+
+enum class DocStatus : uint8_t {
+  kOk = 0,
+  kEmpty,            // no tokens at all
+  kShort,            // fewer than min_tokens tokens
+  kBoilerplateOnly,  // nothing left after boilerplate removal
+};
+std::string_view DocStatusName(DocStatus s);  // "ok", "empty", "short", "boilerplate"
+
+struct Assignment {
+  uint32_t slot = 0;        // dense internal number of the document
+  std::string_view id;      // valid while the engine lives and the doc stays
+  std::string_view group;   // id of the group's anchor
+  uint32_t group_size = 1;  // at the time of the call
+  float similarity = 1;     // containment with the anchor (1 for the anchor)
+  DocStatus status = DocStatus::kOk;
+};
+
+struct VerifiedPair {
+  uint32_t a, b;  // slots, a assigned before b
+  PairScore score;
+};
+
+struct EngineStats {
+  uint64_t docs = 0, alive = 0, groups = 0, multi_doc_groups = 0;
+  uint64_t candidates = 0, verified = 0;  // pairs examined / accepted
+  uint64_t cand_lsh = 0, cand_simhash = 0, cand_anchor = 0;
+  uint64_t boilerplate_keys_dropped = 0;
+  size_t memory_bytes = 0;
+};
+
+class Engine {
+ public:
+  static absl::StatusOr<std::unique_ptr<Engine>> Create(const EngineOptions& options);
+  // Reopens a file written by Save(). The options and fingerprint come from
+  // the file. DataLoss if the file is corrupt or not a nazir index.
+  static absl::StatusOr<std::unique_ptr<Engine>> Open(const std::string& path);
+  ~Engine();
+
+  // Writes the whole state (atomically: a temp file renamed over `path`).
+  absl::Status Save(const std::string& path) const;
+
+  // Streaming: sketches `text`, stores the document and assigns its group.
+  // AlreadyExists if the id is taken. Not for concurrent use (one internal
+  // Sketcher); for parallel sketching use Sketcher + AddSketched.
+  absl::StatusOr<Assignment> Add(const DocMeta& meta, std::string_view text);
+  // Streaming with an externally made sketch; assigns at once.
+  absl::StatusOr<Assignment> AddSketch(const DocMeta& meta, const DocSketch& sketch);
+
+  // Batch: stores the document without assigning it. FailedPrecondition if
+  // the sketch was made under other parameters; AlreadyExists on a duplicate id.
+  absl::StatusOr<uint32_t> AddSketched(const DocMeta& meta, const DocSketch& sketch);
+  // Assigns every pending document, ordered by (date, insertion); documents
+  // without a date come after dated ones. `progress(done, total)` is called
+  // now and then if set.
+  void AssignPending(const std::function<void(uint64_t, uint64_t)>& progress = nullptr);
+
+  // Removes a document. If it anchored a group, the remaining members are
+  // re-assigned (each joins another group or anchors a new one).
+  // NotFound if the id is unknown.
+  absl::Status Remove(std::string_view id);
+
+  // The current assignment of a document. NotFound if unknown or removed.
+  absl::StatusOr<Assignment> Lookup(std::string_view id) const;
+  Assignment AssignmentOf(uint32_t slot) const;
+  // Number of slots ever used (removed ones included).
+  uint32_t num_slots() const;
+  bool alive(uint32_t slot) const;
+
+  const std::vector<VerifiedPair>& pairs() const;
+  const EngineOptions& options() const;
+  const ParamsFingerprint& fingerprint() const;
+  const DocMeta& meta(uint32_t slot) const;
+  EngineStats Stats() const;
+
+  // Creates a Sketcher with this engine's parameters (one per thread).
+  absl::StatusOr<Sketcher> NewSketcher() const;
+
+ private:
+  struct Impl;
+  explicit Engine(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace nazir
+
+#endif  // NAZIR_ENGINE_ENGINE_H_

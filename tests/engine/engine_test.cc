@@ -1,0 +1,195 @@
+#include "nazir/engine/engine.h"
+
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "nazir/cluster/verify.h"
+
+#include "test_corpus.h"
+
+namespace nazir {
+namespace {
+
+using testing::Join;
+using testing::RandomWords;
+
+std::unique_ptr<Engine> MakeEngine(EngineOptions o = {}) {
+  auto e = Engine::Create(o);
+  EXPECT_TRUE(e.ok()) << e.status();
+  return std::move(*e);
+}
+
+TEST(EngineTest, SeedArticlesAreOneStoryButNotNearDuplicates) {
+  const auto seed = testing::ReadSeed();
+  ASSERT_EQ(seed.size(), 4u);
+  auto engine = MakeEngine();
+  std::set<std::string> groups;
+  for (const Article& a : seed) {
+    auto r = engine->Add({a.id, a.source, a.date}, a.text);
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->status, DocStatus::kOk) << a.id;
+    groups.insert(std::string(r->group));
+  }
+  EXPECT_EQ(groups.size(), 4u) << "the four seed articles are one story, not copies";
+}
+
+TEST(EngineTest, TruncatedCopyOfTheWireStoryJoinsIt) {
+  const auto seed = testing::ReadSeed();
+  ASSERT_EQ(seed.size(), 4u);
+  const Article& wire = seed[0];
+  ASSERT_EQ(wire.id, "seed-reuters-lavrov-shaibani");
+  auto engine = MakeEngine();
+  for (const Article& a : seed) ASSERT_TRUE(engine->Add({a.id, a.source, a.date}, a.text).ok());
+  // An outlet republishes the first 60% of the wire text under its own
+  // headline, with its own dateline.
+  const std::string truncated = wire.text.substr(0, wire.text.size() * 6 / 10);
+  auto r =
+      engine->Add({"planted-truncated", "other-outlet", wire.date}, "دمشق - وكالات: " + truncated);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->group, wire.id);
+  EXPECT_GT(r->similarity, 0.8f);
+  EXPECT_EQ(r->group_size, 2u);
+}
+
+TEST(EngineTest, EmptyAndShortDocumentsAreFlaggedAndNeverGrouped) {
+  auto engine = MakeEngine();
+  for (int i = 0; i < 5; ++i) {
+    auto e = engine->Add({"empty" + std::to_string(i), "s", 0}, "");
+    ASSERT_TRUE(e.ok());
+    EXPECT_EQ(e->status, DocStatus::kEmpty);
+    EXPECT_EQ(e->group, e->id);
+    auto s = engine->Add({"short" + std::to_string(i), "s", 0}, "عاجل: انفجار في بيروت");
+    ASSERT_TRUE(s.ok());
+    EXPECT_EQ(s->status, DocStatus::kShort);
+    EXPECT_EQ(s->group, s->id);
+  }
+}
+
+TEST(EngineTest, DuplicateIdAndForeignSketchAreRefused) {
+  auto engine = MakeEngine();
+  ASSERT_TRUE(engine->Add({"a", "", 0}, "نص").ok());
+  EXPECT_EQ(engine->Add({"a", "", 0}, "نص").status().code(), absl::StatusCode::kAlreadyExists);
+  SketchOptions other;
+  other.seed = 12345;
+  auto sk = Sketcher::Create(other);
+  ASSERT_TRUE(sk.ok());
+  DocSketch sketch;
+  sk->Sketch("وزير الخارجية الروسي سيرغي لافروف", &sketch);
+  EXPECT_EQ(engine->AddSketched({"b", "", 0}, sketch).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(EngineTest, SourceBoilerplateDoesNotMakeDuplicates) {
+  std::mt19937 rng(42);
+  const std::string footer = Join(RandomWords(60, rng));  // the outlet's long sign-off
+  auto engine = MakeEngine();
+  std::set<std::string> groups;
+  for (int i = 0; i < 30; ++i) {
+    const std::string body = Join(RandomWords(40, rng));
+    auto r = engine->Add({"d" + std::to_string(i), "outlet-a", i}, body + " " + footer);
+    ASSERT_TRUE(r.ok());
+    groups.insert(std::string(r->group));
+  }
+  // The first few articles precede the boilerplate evidence (streaming), so
+  // allow them to match each other; after that every article is its own group.
+  EXPECT_GE(groups.size(), 30u - EngineOptions{}.source_boilerplate_df);
+}
+
+TEST(EngineTest, BatchOrdersByDateAndAnchorsAtEarliest) {
+  std::mt19937 rng(9);
+  const auto words = RandomWords(300, rng);
+  auto engine = MakeEngine();
+  auto sk = engine->NewSketcher();
+  ASSERT_TRUE(sk.ok());
+  DocSketch s;
+  // Input order: late copy first, original last.
+  sk->Sketch(Join(words, 0, 200), &s);
+  ASSERT_TRUE(engine->AddSketched({"late-excerpt", "b", 2000}, s).ok());
+  sk->Sketch(Join(words), &s);
+  ASSERT_TRUE(engine->AddSketched({"original", "a", 1000}, s).ok());
+  sk->Sketch(Join(words, 100, 300), &s);
+  ASSERT_TRUE(engine->AddSketched({"undated-excerpt", "c", DocMeta::kNoDate}, s).ok());
+  engine->AssignPending();
+  for (const char* id : {"late-excerpt", "original", "undated-excerpt"}) {
+    auto a = engine->Lookup(id);
+    ASSERT_TRUE(a.ok());
+    EXPECT_EQ(a->group, "original") << id;
+    EXPECT_EQ(a->group_size, 3u);
+  }
+}
+
+// Every pair whose exact containment passes the threshold must be found by the
+// candidate channels (LSH + SimHash + anchors), compared to brute force.
+TEST(EngineTest, CandidateChannelsFindEveryBruteForceNearDuplicate) {
+  std::mt19937 rng(1234);
+  EngineOptions o;
+  o.record_pairs = true;
+  auto engine = MakeEngine(o);
+  auto sk = engine->NewSketcher();
+  ASSERT_TRUE(sk.ok());
+  std::vector<std::vector<uint32_t>> keys;
+  int id = 0;
+  for (int story = 0; story < 40; ++story) {
+    const auto words = RandomWords(150 + static_cast<int>(rng() % 400), rng);
+    const int copies = 1 + static_cast<int>(rng() % 4);
+    for (int c = 0; c < copies; ++c) {
+      // Random excerpt with a few word edits.
+      size_t from = rng() % (words.size() / 3);
+      size_t to = words.size() - rng() % (words.size() / 3);
+      auto w = std::vector<std::string>(words.begin() + from, words.begin() + to);
+      for (int e = 0; e < 5; ++e) w[rng() % w.size()] = RandomWords(1, rng)[0];
+      DocSketch s;
+      sk->Sketch(Join(w), &s);
+      keys.push_back(s.keys);
+      ASSERT_TRUE(engine->AddSketched({"d" + std::to_string(id++), "", 0}, s).ok());
+    }
+  }
+  engine->AssignPending();
+  std::set<std::pair<uint32_t, uint32_t>> found;
+  for (const auto& p : engine->pairs()) found.insert(std::minmax(p.a, p.b));
+  int want = 0;
+  for (uint32_t a = 0; a < keys.size(); ++a) {
+    for (uint32_t b = a + 1; b < keys.size(); ++b) {
+      if (IsNearDuplicate(ScorePair(keys[a], keys[b]), o.verify)) {
+        ++want;
+        EXPECT_TRUE(found.contains({a, b})) << a << " " << b;
+      }
+    }
+  }
+  EXPECT_GT(want, 20);
+  EXPECT_EQ(found.size(), static_cast<size_t>(want)) << "only verified pairs are recorded";
+}
+
+TEST(EngineTest, RemovingAnAnchorReassignsItsMembers) {
+  std::mt19937 rng(5);
+  const auto words = RandomWords(200, rng);
+  auto engine = MakeEngine();
+  ASSERT_TRUE(engine->Add({"a", "", 1}, Join(words)).ok());
+  ASSERT_TRUE(engine->Add({"b", "", 2}, Join(words, 0, 150)).ok());
+  ASSERT_TRUE(engine->Add({"c", "", 3}, Join(words, 20, 180)).ok());
+  EXPECT_EQ(engine->Lookup("c")->group, "a");
+  ASSERT_TRUE(engine->Remove("a").ok());
+  EXPECT_EQ(engine->Lookup("a").status().code(), absl::StatusCode::kNotFound);
+  // b becomes the anchor (first re-assigned), c joins it.
+  EXPECT_EQ(engine->Lookup("b")->group, "b");
+  EXPECT_EQ(engine->Lookup("c")->group, "b");
+  EXPECT_EQ(engine->Remove("a").code(), absl::StatusCode::kNotFound);
+}
+
+TEST(EngineTest, OptionsValidate) {
+  EXPECT_TRUE(EngineOptions{}.Validate().ok());
+  EngineOptions o;
+  o.member_anchor_threshold = 0;
+  EXPECT_EQ(o.Validate().code(), absl::StatusCode::kInvalidArgument);
+  o = {};
+  o.simhash_max_distance = 9;
+  EXPECT_FALSE(o.Validate().ok());
+  o = {};
+  o.sketch.num_perm = 7;
+  EXPECT_FALSE(o.Validate().ok());
+  EXPECT_FALSE(Engine::Create(o).ok());
+}
+
+}  // namespace
+}  // namespace nazir

@@ -1,0 +1,251 @@
+// nazir cluster: near-duplicate groups (and stories) for a JSONL corpus.
+#include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "nazir/base/status.h"
+#include "nazir/engine/engine.h"
+#include "nazir/io/corpus_reader.h"
+#include "nazir/io/json_writer.h"
+
+#include "command.h"
+#include "progress.h"
+#include <omp.h>
+#include <unistd.h>
+
+namespace nazir::cli {
+namespace {
+
+constexpr char kDescription[] =
+    "Reads articles (JSONL: one object per line with string fields id and text;\n"
+    "optional title, date (ISO 8601), source) and writes one JSON object per\n"
+    "input document, in input order:\n"
+    "  {\"id\", \"group\": id of the group's anchor (its earliest article),\n"
+    "   \"group_size\", \"similarity\": containment with the anchor, \"status\"}\n"
+    "status is ok, or empty/short/boilerplate for documents too short to group\n"
+    "(they stay singletons). INPUT may be '-' (stdin) or end in .zst.\n"
+    "Bad lines are reported on stderr as FILE:LINE: reason, counted and skipped;\n"
+    "the run goes on (use --strict to fail instead).";
+
+struct Flags {
+  std::string output, pairs, save;
+  std::string id_field = "id", text_field = "text", title_field = "title", date_field = "date",
+              source_field = "source";
+  std::string hamza_mode = "hamza";
+  double threshold = 0.5, member_threshold = 0.3, lsh_threshold = 0.4;
+  int64_t shingle_size = 4, num_perm = 128, seed = 0x6e617a6972LL, threads = 0, min_tokens = 10,
+          window = 8, batch_docs = 8192, max_messages = 20;
+  bool strict = false, quiet = false;
+};
+
+absl::StatusOr<EngineOptions> MakeOptions(const Flags& f) {
+  EngineOptions o;
+  if (f.hamza_mode == "hamza") {
+    o.sketch.normalizer.hamza_mode = HamzaMode::kHamza;
+  } else if (f.hamza_mode == "seat") {
+    o.sketch.normalizer.hamza_mode = HamzaMode::kSeatLetter;
+  } else if (f.hamza_mode == "keep") {
+    o.sketch.normalizer.hamza_mode = HamzaMode::kKeep;
+  } else {
+    return absl::InvalidArgumentError("--hamza-mode must be hamza, seat or keep");
+  }
+  if (f.shingle_size < 1 || f.num_perm < 1 || f.min_tokens < 1 || f.window < 1) {
+    return absl::InvalidArgumentError("sizes must be positive");
+  }
+  o.sketch.shingle_size = static_cast<uint32_t>(f.shingle_size);
+  o.sketch.num_perm = static_cast<uint32_t>(f.num_perm);
+  o.sketch.seed = static_cast<uint64_t>(f.seed);
+  o.sketch.winnow_window = static_cast<uint32_t>(f.window);
+  o.verify.threshold = f.threshold;
+  o.member_anchor_threshold = f.member_threshold;
+  o.lsh_threshold = f.lsh_threshold;
+  o.min_tokens = static_cast<uint32_t>(f.min_tokens);
+  o.record_pairs = !f.pairs.empty();
+  NAZIR_RETURN_IF_ERROR(o.Validate());
+  return o;
+}
+
+int Fail(const absl::Status& s) {
+  std::fprintf(stderr, "nazir cluster: %s\n", std::string(s.message()).c_str());
+  return 1;
+}
+
+int Run(int argc, char** argv) {
+  Flags f;
+  ArgParser p("nazir cluster", "[INPUT.jsonl | -]", kDescription);
+  p.String("output", &f.output, "write results here instead of stdout", 'o');
+  p.String("pairs", &f.pairs, "also write verified near-duplicate pairs (TSV) to this file");
+  p.String("save", &f.save, "save the index to this file afterwards (reopen with the library)");
+  p.Double("threshold", &f.threshold,
+           "near-duplicate if this share of the shorter text's shingles is in the other");
+  p.Double("member-threshold", &f.member_threshold,
+           "joining a group through a member needs this containment with its anchor");
+  p.Double("lsh-threshold", &f.lsh_threshold,
+           "Jaccard similarity at which MinHash LSH candidate recall is >= 99%");
+  p.Int("shingle-size", &f.shingle_size, "words per shingle");
+  p.Int("num-perm", &f.num_perm, "MinHash permutations (multiple of 8)");
+  p.Int("seed", &f.seed, "hash seed");
+  p.Int("window", &f.window, "winnowing window for containment anchors (shingles)");
+  p.Int("min-tokens", &f.min_tokens, "documents with fewer words are flagged, never grouped");
+  p.Int("threads", &f.threads, "worker threads (0 = all cores)");
+  p.Int("batch-docs", &f.batch_docs, "documents sketched per parallel batch");
+  p.String("hamza-mode", &f.hamza_mode, "hamza folding: hamza, seat or keep");
+  p.String("id-field", &f.id_field, "JSON field holding the id");
+  p.String("text-field", &f.text_field, "JSON field holding the text");
+  p.String("title-field", &f.title_field, "JSON field holding the title");
+  p.String("date-field", &f.date_field, "JSON field holding the date");
+  p.String("source-field", &f.source_field, "JSON field holding the source/outlet");
+  p.Int("max-messages", &f.max_messages, "input problems printed per kind (all are counted)");
+  p.Bool("strict", &f.strict, "exit with status 1 if any input line had a problem");
+  p.Bool("quiet", &f.quiet, "no summary line");
+  if (int rc = p.Parse(argc, argv); rc >= 0) return rc;
+  if (p.positionals().size() > 1) {
+    std::fprintf(stderr, "nazir cluster: expected at most one INPUT, got %zu\n",
+                 p.positionals().size());
+    return 2;
+  }
+  const std::string input = p.positionals().empty() ? "-" : p.positionals()[0];
+  auto options = MakeOptions(f);
+  if (!options.ok()) {
+    std::fprintf(stderr, "nazir cluster: %s\n", std::string(options.status().message()).c_str());
+    return 2;
+  }
+  ReaderOptions ro;
+  ro.fields = {f.id_field, f.text_field, f.title_field, f.date_field, f.source_field};
+  auto reader = CorpusReader::Open(input, ro);
+  if (!reader.ok()) return Fail(reader.status());
+  auto engine = Engine::Create(*options);
+  if (!engine.ok()) return Fail(engine.status());
+
+  FILE* out = stdout;
+  if (!f.output.empty() && f.output != "-") {
+    out = std::fopen(f.output.c_str(), "w");
+    if (!out) return Fail(absl::UnavailableError("cannot open " + f.output + " for writing"));
+  }
+
+  const int threads = f.threads > 0 ? static_cast<int>(f.threads) : omp_get_max_threads();
+  std::vector<Sketcher> sketchers;
+  for (int t = 0; t < threads; ++t) {
+    auto sk = (*engine)->NewSketcher();
+    if (!sk.ok()) return Fail(sk.status());
+    sketchers.push_back(std::move(*sk));
+  }
+
+  Progress progress;
+  std::vector<Article> batch;
+  std::vector<DocSketch> sketches;
+  std::vector<InputIssue> issues;
+  std::map<IssueKind, int64_t> issue_counts;
+  int64_t skipped_lines = 0;
+  const std::string& path = reader->path();
+  auto report_issues = [&] {
+    for (const InputIssue& is : issues) {
+      if (++issue_counts[is.kind] <= f.max_messages) {
+        progress.Finish();
+        std::fprintf(stderr, "%s\n", FormatIssue(path, is).c_str());
+      }
+      if (is.skipped) ++skipped_lines;
+    }
+    issues.clear();
+  };
+  uint64_t docs = 0;
+  const double total = static_cast<double>(reader->total_bytes());
+  while (reader->NextBatch(static_cast<size_t>(f.batch_docs), &batch, &issues)) {
+    report_issues();
+    if (sketches.size() < batch.size()) sketches.resize(batch.size());
+    const int64_t n = static_cast<int64_t>(batch.size());
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 16)
+    for (int64_t i = 0; i < n; ++i) {
+      sketchers[omp_get_thread_num()].Sketch(batch[i].text, &sketches[i]);
+    }
+    for (int64_t i = 0; i < n; ++i) {
+      Article& a = batch[i];
+      DocMeta meta{std::move(a.id), std::move(a.source), a.date};
+      auto slot = (*engine)->AddSketched(meta, sketches[i]);
+      if (!slot.ok()) return Fail(slot.status());
+    }
+    docs += batch.size();
+    progress.Update("sketching", docs, reader->bytes_decoded() / 1e6,
+                    total > 0 ? reader->bytes_read() / total : -1);
+  }
+  report_issues();
+  if (!reader->status().ok()) return Fail(reader->status());
+  const double sketch_seconds = progress.Seconds();
+  (*engine)->AssignPending([&](uint64_t done, uint64_t all) {
+    progress.Update("grouping", done, 0, all ? static_cast<double>(done) / all : -1);
+  });
+  progress.Finish();
+
+  // Output, in input order.
+  const Engine& e = **engine;
+  std::string line;
+  for (uint32_t slot = 0; slot < e.num_slots(); ++slot) {
+    const Assignment a = e.AssignmentOf(slot);
+    line.clear();
+    line += "{\"id\":";
+    AppendJsonString(&line, a.id);
+    line += ",\"group\":";
+    AppendJsonString(&line, a.group);
+    line += ",\"group_size\":";
+    line += std::to_string(a.group_size);
+    line += ",\"similarity\":";
+    AppendJsonNumber(&line, a.similarity, 3);
+    line += ",\"status\":\"";
+    line += DocStatusName(a.status);
+    line += "\"}\n";
+    std::fwrite(line.data(), 1, line.size(), out);
+  }
+  if (out != stdout && std::fclose(out) != 0) {
+    return Fail(absl::DataLossError("error writing " + f.output));
+  }
+  if (!f.pairs.empty()) {
+    FILE* pf = std::fopen(f.pairs.c_str(), "w");
+    if (!pf) return Fail(absl::UnavailableError("cannot open " + f.pairs + " for writing"));
+    std::fprintf(pf, "id_a\tid_b\tcontainment\tjaccard\tshared\n");
+    for (const VerifiedPair& vp : e.pairs()) {
+      std::fprintf(pf, "%s\t%s\t%.4f\t%.4f\t%u\n", e.meta(vp.a).id.c_str(), e.meta(vp.b).id.c_str(),
+                   vp.score.containment, vp.score.jaccard, vp.score.shared);
+    }
+    if (std::fclose(pf) != 0) return Fail(absl::DataLossError("error writing " + f.pairs));
+  }
+  if (!f.save.empty()) {
+    if (absl::Status s = e.Save(f.save); !s.ok()) return Fail(s);
+  }
+
+  const EngineStats st = e.Stats();
+  int64_t total_issues = 0;
+  for (const auto& [k, c] : issue_counts) total_issues += c;
+  if (!f.quiet) {
+    const double secs = progress.Seconds();
+    uint64_t flagged = 0;
+    for (uint32_t s = 0; s < e.num_slots(); ++s) {
+      if (e.AssignmentOf(s).status != DocStatus::kOk) ++flagged;
+    }
+    std::fprintf(
+        stderr,
+        "nazir cluster: %llu docs, %llu groups (%llu with 2+ docs), %llu flagged "
+        "(empty/short), %lld lines skipped, %lld input problems; %.2f s "
+        "(sketch %.2f s), %.1f MB/s, %d threads, peak RSS %.0f MB\n",
+        static_cast<unsigned long long>(st.docs), static_cast<unsigned long long>(st.groups),
+        static_cast<unsigned long long>(st.multi_doc_groups),
+        static_cast<unsigned long long>(flagged), static_cast<long long>(skipped_lines),
+        static_cast<long long>(total_issues), secs, sketch_seconds,
+        secs > 0 ? reader->bytes_decoded() / 1e6 / secs : 0.0, threads, PeakRssBytes() / 1e6);
+    if (total_issues > 0) {
+      std::string kinds;
+      for (const auto& [k, c] : issue_counts) {
+        kinds +=
+            (kinds.empty() ? "" : ", ") + std::string(IssueKindName(k)) + " " + std::to_string(c);
+      }
+      std::fprintf(stderr, "nazir cluster: input problems by kind: %s\n", kinds.c_str());
+    }
+  }
+  return f.strict && total_issues > 0 ? 1 : 0;
+}
+
+NAZIR_REGISTER_COMMAND(cluster, "cluster", "near-duplicate groups for a JSONL corpus (all cores)",
+                       Run);
+
+}  // namespace
+}  // namespace nazir::cli

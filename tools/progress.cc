@@ -1,0 +1,57 @@
+#include "progress.h"
+
+#include <cstdio>
+#include <cstring>
+
+#include <unistd.h>
+
+namespace nazir::cli {
+
+Progress::Progress()
+    : enabled_(isatty(STDERR_FILENO) == 1),
+      start_(std::chrono::steady_clock::now()),
+      last_(start_ - std::chrono::seconds(1)) {}
+
+double Progress::Seconds() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+}
+
+void Progress::Update(const std::string& phase, uint64_t docs, double mb, double fraction) {
+  if (!enabled_) return;
+  auto now = std::chrono::steady_clock::now();
+  if (now - last_ < std::chrono::milliseconds(200)) return;
+  last_ = now;
+  const double s = Seconds();
+  char eta[32] = "";
+  if (fraction > 0.01 && fraction < 1) {
+    const int left = static_cast<int>(s / fraction - s);
+    std::snprintf(eta, sizeof eta, "  ETA %d:%02d", left / 60, left % 60);
+  }
+  std::fprintf(stderr, "\r\033[K%s: %llu docs  %.0f docs/s  %.1f MB/s%s", phase.c_str(),
+               static_cast<unsigned long long>(docs), s > 0 ? docs / s : 0.0, s > 0 ? mb / s : 0.0,
+               eta);
+  std::fflush(stderr);
+  drawn_ = true;
+}
+
+void Progress::Finish() {
+  if (enabled_ && drawn_) std::fprintf(stderr, "\r\033[K");
+  drawn_ = false;
+}
+
+uint64_t PeakRssBytes() {
+  FILE* f = std::fopen("/proc/self/status", "r");
+  if (!f) return 0;
+  char line[256];
+  uint64_t kb = 0;
+  while (std::fgets(line, sizeof line, f)) {
+    if (std::strncmp(line, "VmHWM:", 6) == 0) {
+      std::sscanf(line + 6, "%llu", reinterpret_cast<unsigned long long*>(&kb));
+      break;
+    }
+  }
+  std::fclose(f);
+  return kb * 1024;
+}
+
+}  // namespace nazir::cli

@@ -1,0 +1,180 @@
+// StoryClusterer: groups articles into stories (an event, its reports, follow-ups and analysis).
+//
+// Near-duplicate groups answer "is this the same text?"; stories answer "is this the same
+// event?". Articles are assigned one at a time (batch: in date order; streaming: in arrival
+// order), single-pass clustering in the TDT tradition:
+//
+//   1. Document vector. Each term of StoryFeatures gets
+//        w = (1 + ln(body_tf + title_weight * title_tf)) * idf,
+//        idf = min(ln(1 + N / df), ln(1 + (N_s + source_prior_docs) / df_s))
+//      N/df: documents seen / containing the term (learned from the corpus: CountDocument in a
+//      batch pass, or updated by Assign as documents stream in). N_s/df_s: the same within the
+//      document's source, so terms that a source prints on most of its pages (page chrome,
+//      sign-offs, the outlet's own name) weigh almost nothing there. Terms found in more than
+//      max_df_fraction of all documents are dropped (news-specific stopwords found by df).
+//      The doc_terms heaviest terms are kept and the vector is L2-normalized: rare terms and
+//      names count for more than common words through idf.
+//   2. Candidates. An inverted index maps each story's index_terms heaviest centroid terms to
+//      the story; the document's query_terms heaviest terms are looked up. Stories outside the
+//      time window are skipped (and dropped from the index once the stream has moved on).
+//   3. Score. cos(document, centroid) * 0.5^(gap / decay_half_life), gap = distance in time
+//      from the document's date to the story's [first_date, last_date] span (0 inside it or if
+//      a date is unknown). The best story scoring >= threshold is joined; otherwise the
+//      document starts a new story. Stories are events: the same minister in 2015 and in 2025
+//      gives two stories, because gap > window.
+//   4. Update. The story centroid is the sum of its members' unit vectors, truncated to the
+//      centroid_terms heaviest terms (memory stays bounded per story).
+//
+//   NAZIR_ASSIGN_OR_RETURN(auto sc, nazir::StoryClusterer::Create());
+//   for (...) sc.CountDocument(features[i], source[i]);            // optional batch pass
+//   for (slot in date order)
+//     sc.Assign(slot, features[slot], date[slot], source[slot], nd_story_or_kNone);
+//   for (const nazir::StorySummary& s : sc.Summaries()) ...
+//
+// Ownership: Assign/CountDocument borrow their input; nothing of it is kept but the weighted
+// terms merged into centroids and the term spellings in new_strings.
+// Thread-safety: thread-compatible; the caller serializes all calls (const methods may run
+// concurrently with each other).
+// Failure: Create (InvalidArgument from Validate) and Deserialize (DataLoss for a corrupt or
+// foreign blob, FailedPrecondition for another format version) fail; the rest never fails.
+// Misuse (a slot assigned twice) is a NAZIR_CHECK failure.
+// Memory: df map (~12 bytes per distinct term), per-source count-min sketch
+// (2 * 2^source_df_log2_width * 2 bytes), 4 bytes per slot, and per story at most
+// centroid_terms (id, weight) pairs while it is active, summary_terms after it went stale.
+#ifndef NAZIR_STORY_STORY_CLUSTERER_H_
+#define NAZIR_STORY_STORY_CLUSTERER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nazir/story/story_features.h"
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace nazir {
+
+struct StoryOptions {
+  // --- Quality knobs ---
+
+  // Minimum decayed cosine (document vs. story centroid) to join a story. Higher = purer,
+  // smaller stories; lower = bigger stories that may swallow different events about the same
+  // actors. Range (0, 1]. Default 0.24 (see tests/story/README.md for the sensitivity).
+  double threshold = 0.24;
+
+  // Time window in seconds: a document never joins a story whose [first_date, last_date] span
+  // is more than this far from its date. Default 7 days: follow-ups and analysis come within
+  // days; a longer window lets long-running topics chain into one "story".
+  int64_t window_seconds = 7 * 86400;
+
+  // Half-life of the time decay in seconds: the cosine is multiplied by 0.5^(gap/half_life).
+  // Default 3 days: a follow-up two days later needs ~1.6x the similarity of a same-day report.
+  int64_t decay_half_life_seconds = 3 * 86400;
+
+  // Title terms count title_weight times a body occurrence. Default 3 (titles name the event).
+  double title_weight = 3.0;
+
+  // Terms kept per document vector (the heaviest by tf-idf). Default 64. Fewer = faster and
+  // less noise from side topics, but short overlaps are lost.
+  uint32_t doc_terms = 64;
+
+  // Terms kept per story centroid. Default 128 (2 x doc_terms: a story's vocabulary is the
+  // union of its members'). Bounds memory per story.
+  uint32_t centroid_terms = 128;
+
+  // Terms found in more than this fraction of all documents carry no story signal and are
+  // dropped (applied once at least min_docs_for_df_cut documents are counted). Default 0.05.
+  double max_df_fraction = 0.05;
+  uint32_t min_docs_for_df_cut = 2000;
+
+  // Pseudo-documents added to a source's count in its chrome discount ln(1 + (N_s + p)/df_s):
+  // a source must have printed a term on many pages before the term is discounted below the
+  // global idf. Default 50.
+  uint32_t source_prior_docs = 50;
+
+  // --- Performance knobs (do not change results much) ---
+
+  // The document's heaviest terms looked up in the inverted index. Default 16.
+  uint32_t query_terms = 16;
+  // A story's heaviest centroid terms posted in the inverted index. Default 32.
+  uint32_t index_terms = 32;
+  // Terms kept for StorySummary::top_terms once a story is out of the window. Default 16.
+  uint32_t summary_terms = 16;
+  // log2 of the width of the per-source document-frequency count-min sketch (2 rows of 16-bit
+  // counters). Default 20 (4 MiB).
+  int source_df_log2_width = 20;
+
+  // InvalidArgument if a value is out of range.
+  absl::Status Validate() const;
+};
+
+struct StorySummary {
+  uint32_t anchor = 0;            // story id: slot of its first document
+  uint32_t size = 0;              // documents
+  uint32_t groups = 0;            // near-duplicate groups among them (Assign calls with kNone)
+  std::vector<uint32_t> members;  // slots, ascending
+  std::vector<uint32_t> sources;  // distinct source ids, ascending
+  int64_t first_date = INT64_MIN, last_date = INT64_MIN;  // INT64_MIN: no dated member
+  std::vector<std::string> top_terms;  // heaviest centroid terms (spellings known to the clusterer)
+};
+
+namespace internal {
+struct StoryClustererState;
+}  // namespace internal
+
+class StoryClusterer {
+ public:
+  static constexpr uint32_t kNone = 0xFFFFFFFFu;
+
+  static absl::StatusOr<StoryClusterer> Create(const StoryOptions& options = {});
+
+  StoryClusterer(StoryClusterer&&) noexcept;
+  StoryClusterer& operator=(StoryClusterer&&) noexcept;
+  ~StoryClusterer();
+
+  // Batch pass 1 (optional): counts the document frequencies of one document before any Assign,
+  // so idf is learned from the whole corpus. Each counted document must later be Assigned once;
+  // Assign then does not count it again (the first `CountDocument` calls are matched with the
+  // first Assign calls). Streaming callers skip this; Assign counts as it goes.
+  void CountDocument(const StoryFeatures& f, uint32_t source);
+
+  // Assigns document `slot` (dense ids, each at most once) and returns its story id (the slot
+  // of the story's first document). `nd_group_story`: the story of an already assigned
+  // near-duplicate of this document, or kNone; if given, the document joins that story and
+  // updates its centroid. `date`: seconds since the epoch, or INT64_MIN if unknown (an undated
+  // document matches stories at any date and does not change story dates). `source`: any
+  // dense or sparse id of the outlet (for the chrome discount and summaries).
+  uint32_t Assign(uint32_t slot, const StoryFeatures& f, int64_t date, uint32_t source,
+                  uint32_t nd_group_story);
+
+  // Story id of an assigned slot, kNone otherwise.
+  uint32_t story_of(uint32_t slot) const;
+
+  // One summary per story with at least one document, ordered by anchor.
+  std::vector<StorySummary> Summaries(size_t top_terms = 8) const;
+
+  size_t num_documents() const;
+  size_t num_stories() const;
+  // Approximate heap bytes held.
+  size_t MemoryUsage() const;
+
+  const StoryOptions& options() const;
+
+  // Persistence: appends a self-describing blob (versioned, with a checksum) to *out. The
+  // blob holds options, df statistics, stories and the slot map; term spellings only for
+  // terms still in some centroid.
+  void Serialize(std::string* out) const;
+  static absl::StatusOr<StoryClusterer> Deserialize(std::string_view blob);
+
+ private:
+  explicit StoryClusterer(std::unique_ptr<internal::StoryClustererState> state);
+  std::unique_ptr<internal::StoryClustererState> state_;
+};
+
+}  // namespace nazir
+
+#endif  // NAZIR_STORY_STORY_CLUSTERER_H_

@@ -1,0 +1,89 @@
+// StoryFeatures and StoryFeaturizer: the per-document input of story clustering.
+//
+// A StoryFeaturizer turns one article (raw title + the ar-nd-1 tokens of its body, which the
+// engine already has) into a bag of ar-sc-1 term ids with separate title and body counts. Ids
+// are 63-bit hashes of the term's variant skeleton (see StoryTermOptions::fold_variants), so
+// سوريا and سورية, or بيلوسوف and بيلاوسوف, get one id. Weights (tf-idf, chrome discount) are
+// applied later by StoryClusterer, which owns the corpus statistics.
+//
+//   NAZIR_ASSIGN_OR_RETURN(auto fz, nazir::StoryFeaturizer::Create());
+//   nazir::StoryFeatures f;
+//   fz.Featurize(article.title, body_tokens, &f);   // then clusterer.Assign(slot, f, ...)
+//
+// Featurizing is the parallel part of the pipeline: use one StoryFeaturizer per thread.
+// Ownership: Featurize borrows its inputs and overwrites *out (reusing its capacity).
+// Thread-safety: a StoryFeaturizer is NOT thread-safe (it holds a TextAnalyzer and scratch
+// tables); it is movable. Failure: only Create fails (see StoryTermizer::Create,
+// TextAnalyzer::Create). Featurize never fails.
+#ifndef NAZIR_STORY_STORY_FEATURES_H_
+#define NAZIR_STORY_STORY_FEATURES_H_
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nazir/story/story_terms.h"
+
+#include "absl/status/statusor.h"
+
+namespace nazir {
+
+struct StoryFeatures {
+  struct Term {
+    uint64_t id;        // < 2^63
+    uint16_t title_tf;  // occurrences in the title (saturating)
+    uint16_t body_tf;   // occurrences in the (lead of the) body (saturating)
+  };
+  std::vector<Term> terms;  // sorted by id, unique
+
+  // Spellings of term ids this featurizer had not emitted before (parallel vectors), so the
+  // clusterer can show top terms without every document carrying strings. Empty if
+  // StoryTermOptions::emit_strings is false.
+  std::vector<std::string> new_strings;
+  std::vector<uint64_t> new_string_ids;
+
+  void Clear() {
+    terms.clear();
+    new_strings.clear();
+    new_string_ids.clear();
+  }
+};
+
+// The id of one ar-sc-1 term, as Featurize computes it (hash of the skeleton if fold_variants).
+uint64_t StoryTermId(std::string_view term, bool fold_variants = true);
+
+// The variant skeleton of a term (see StoryTermOptions::fold_variants); the term itself if no
+// rule applies.
+std::string StoryTermSkeleton(std::string_view term);
+
+namespace internal {
+struct StoryFeaturizerState;
+}  // namespace internal
+
+class StoryFeaturizer {
+ public:
+  static absl::StatusOr<StoryFeaturizer> Create(const StoryTermOptions& options = {});
+
+  StoryFeaturizer(StoryFeaturizer&&) noexcept;
+  StoryFeaturizer& operator=(StoryFeaturizer&&) noexcept;
+  ~StoryFeaturizer();
+
+  // `title`: raw title text (normalized and tokenized here); `body_tokens`: the ar-nd-1 tokens
+  // of the body, of which the first options.max_body_tokens are used. Overwrites *out.
+  // No allocation in steady state apart from new_strings.
+  void Featurize(std::string_view title, std::span<const std::string_view> body_tokens,
+                 StoryFeatures* out);
+
+  const StoryTermizer& termizer() const;
+
+ private:
+  explicit StoryFeaturizer(std::unique_ptr<internal::StoryFeaturizerState> state);
+  std::unique_ptr<internal::StoryFeaturizerState> state_;
+};
+
+}  // namespace nazir
+
+#endif  // NAZIR_STORY_STORY_FEATURES_H_

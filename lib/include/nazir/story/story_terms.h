@@ -1,0 +1,126 @@
+// StoryTermizer: the story-clustering term layer, rule set ar-sc-1 (spec:
+// ../shared/arabic/NORMALIZATION.md §5), applied to ar-nd-1 tokens.
+//
+//   C1  month canonicalization: month names of every naming system (يناير, كانون الثاني,
+//       جانفي, ...) become one token `month:NN`; ambiguous names (مارس, آب, جوان, ماي, أوت)
+//       only in date context; adjacent identical months collapse (ديسمبر/كانون الأول);
+//   C2  stopwords: a function-word list normalized with ar-nd-1 at load, plus single-letter
+//       Arabic tokens;
+//   C3  optional Lucene-compatible light stemming (prefixes ال وال بال كال فال لل و, suffixes
+//       ها ان ات ون ين يه ية ه ة ي) with a protected-term list checked on the token and again after
+//       prefix removal (names are stored without ال: الشيباني -> شيباني, بوتين stays).
+//
+//   NAZIR_ASSIGN_OR_RETURN(nazir::StoryTermizer termizer, nazir::StoryTermizer::Create());
+//   std::vector<std::string> terms;
+//   termizer.Terms(nd_tokens, &terms);   // "ديسمبر/كانون الأول" -> {"month:12"}
+//
+// The built-in stopword list is the project's own (lib/story/story_lists.cc): Arabic function
+// words (particles, prepositions, pronouns, demonstratives, relative pronouns, kana and its
+// sisters) and a few news fillers whose document frequency we checked (قال, اضاف, اكد, ...).
+// Month, weekday, number, currency and direction words are deliberately not in it. The built-in
+// protected list holds countries, capitals, frequent names and common nouns that start with و.
+//
+// Ownership: Terms borrows its input. Thread-safety: immutable after Create; share freely
+// (copies are cheap, they share the tables). Failure: only Create/LoadWordList fail
+// (InvalidArgument for bad options, NotFound for a missing file, ICU errors from Normalizer).
+#ifndef NAZIR_STORY_STORY_TERMS_H_
+#define NAZIR_STORY_STORY_TERMS_H_
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nazir/normalize/normalizer.h"
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace nazir {
+
+struct StoryTermOptions {
+  // C3 light stemming. Default true: it unifies plural/nisba/article forms (المفاوضات ->
+  // مفاوض, السورية -> سور) which raises recall of story matching; protected terms keep names
+  // intact. false = C1+C2 only.
+  bool stem = true;
+
+  // C2 stopword list, one entry per string in ordinary spelling; normalized with ar-nd-1 and
+  // deduplicated at Create. nullopt (default) = the built-in project list. An empty vector
+  // disables stopwords (single-letter Arabic tokens are still dropped).
+  std::optional<std::vector<std::string>> stopwords;
+
+  // C3 protected terms (stem exclusions), written without the article ال. nullopt (default) =
+  // the built-in list.
+  std::optional<std::vector<std::string>> protected_terms;
+
+  // The ar-nd-1 options used to normalize the lists (and, in StoryFeaturizer, the title). Must
+  // equal the options the body tokens were made with.
+  NormalizerOptions normalizer;
+
+  // --- StoryFeaturizer only ---
+
+  // Featurize reads at most this many body tokens (the lead of the article; news is written as
+  // an inverted pyramid, so the event is in the first paragraphs). Bounds the cost per document
+  // and keeps long analysis pieces from drifting into side topics. Default 400 ar-nd-1 tokens
+  // (about 2-3 paragraphs); 0 = the whole body.
+  size_t max_body_tokens = 400;
+
+  // Spelling-variant folding of term ids (term skeletons): a term's id is the hash of its
+  // skeleton, not of its spelling. Skeleton: for pure-Arabic terms, a final transliterated
+  // "-ia" ending يا/يه is dropped when >= 3 letters remain (سوريا/سورية -> سور, the stem of
+  // السورية), and in terms of >= 6 letters the long vowels ا و ي between the first and the last
+  // letter are dropped (بيلوسوف/بيلاوسوف, نتنياهو/نتانياهو). Merges spelling variants of
+  // transliterated names and of -ia/-iya country names; collisions between native words of >= 6
+  // letters are mostly words of one root (مراكز/مركز). Default true.
+  bool fold_variants = true;
+
+  // Featurize fills StoryFeatures::new_strings with the spelling of each term id the featurizer
+  // has not emitted before (for StorySummary::top_terms). Costs one hash set per featurizer.
+  bool emit_strings = true;
+
+  // InvalidArgument if max_body_tokens > 1'000'000 or the normalizer options are invalid.
+  absl::Status Validate() const;
+};
+
+namespace internal {
+struct StoryTermTables;  // normalized lists and month table, shared by copies
+}  // namespace internal
+
+class StoryTermizer {
+ public:
+  // Normalizes and loads the lists. Errors: options.Validate(), Normalizer::Create.
+  static absl::StatusOr<StoryTermizer> Create(const StoryTermOptions& options = {});
+
+  // Appends the ar-sc-1 terms of the ar-nd-1 tokens `nd_tokens` (in order) to *terms.
+  void Terms(std::span<const std::string_view> nd_tokens, std::vector<std::string>* terms) const;
+
+  // Allocation-free form: calls sink(term) for each term in order. A term is a view into one of
+  // the input tokens (a stem is a substring) or into static storage (`month:NN`), valid as long
+  // as the tokens are.
+  void ForEachTerm(std::span<const std::string_view> nd_tokens,
+                   absl::FunctionRef<void(std::string_view)> sink) const;
+
+  const StoryTermOptions& options() const { return options_; }
+
+ private:
+  StoryTermizer(StoryTermOptions options, std::shared_ptr<const internal::StoryTermTables> t);
+
+  StoryTermOptions options_;
+  std::shared_ptr<const internal::StoryTermTables> tables_;
+};
+
+// Reads a word list: one entry per line, UTF-8; blank lines and lines starting with '#' are
+// skipped; surrounding whitespace is trimmed. NotFound / DataLoss naming the path.
+absl::StatusOr<std::vector<std::string>> LoadWordList(const std::string& path);
+
+// The built-in lists (ordinary spelling, before normalization), for inspection and tests.
+std::span<const std::string_view> DefaultStoryStopwords();
+std::span<const std::string_view> DefaultStoryProtectedTerms();
+
+}  // namespace nazir
+
+#endif  // NAZIR_STORY_STORY_TERMS_H_

@@ -1,0 +1,705 @@
+#include "nazir/story/story_clusterer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <utility>
+
+#include <Eigen/SparseCore>
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include "nazir/base/check.h"
+#include "nazir/base/status.h"
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+
+namespace nazir {
+namespace internal {
+
+using SparseVec = Eigen::SparseVector<float, 0, int64_t>;
+constexpr int64_t kDim = std::numeric_limits<int64_t>::max();
+constexpr int64_t kNoDate = std::numeric_limits<int64_t>::min();
+
+// Count-min sketch (2 rows, conservative update, saturating 16-bit counters) of per-source
+// document frequencies keyed by (source, term).
+class SourceDf {
+ public:
+  explicit SourceDf(int log2_width = 20)
+      : log2_width_(log2_width), counters_(size_t{2} << log2_width, 0) {}
+
+  static uint64_t Key(uint32_t source, uint64_t term) {
+    return XXH3_64bits_withSeed(&term, sizeof(term), 0x9E3779B97F4A7C15ull ^ source);
+  }
+  void Add(uint64_t key) {
+    size_t a = Slot(0, key), b = Slot(1, key);
+    uint16_t m = std::min(counters_[a], counters_[b]);
+    if (m == 0xFFFF) return;
+    if (counters_[a] == m) ++counters_[a];
+    if (counters_[b] == m) ++counters_[b];
+  }
+  uint32_t Count(uint64_t key) const {
+    return std::min(counters_[Slot(0, key)], counters_[Slot(1, key)]);
+  }
+  int log2_width() const { return log2_width_; }
+  std::vector<uint16_t>& counters() { return counters_; }
+  const std::vector<uint16_t>& counters() const { return counters_; }
+
+ private:
+  size_t Slot(int row, uint64_t key) const {
+    uint64_t width = uint64_t{1} << log2_width_;
+    uint64_t h = row == 0 ? key : (key >> 32) | (key << 32);
+    return static_cast<size_t>(row * width + (h & (width - 1)));
+  }
+  int log2_width_;
+  std::vector<uint16_t> counters_;
+};
+
+struct Story {
+  uint32_t anchor = 0;
+  uint32_t size = 0;
+  uint32_t groups = 0;
+  int64_t first_date = kNoDate, last_date = kNoDate;
+  bool active = true;
+  float norm = 0;
+  std::vector<uint32_t> sources;  // sorted, unique
+  SparseVec centroid{kDim};       // sum of member unit vectors, truncated
+  std::vector<uint64_t> posted;   // terms under which the story is in the index
+};
+
+struct StoryClustererState {
+  StoryOptions opt;
+  // Corpus statistics.
+  absl::flat_hash_map<uint64_t, uint32_t> df;
+  absl::flat_hash_map<uint32_t, uint32_t> source_docs;
+  SourceDf source_df;
+  uint64_t num_counted = 0;      // N
+  uint64_t pending_counted = 0;  // CountDocument calls not yet matched by an Assign
+  // Stories.
+  std::vector<Story> stories;
+  std::vector<uint32_t> slot_story;  // slot -> story index, kNone if unassigned
+  absl::flat_hash_map<uint64_t, std::vector<uint32_t>> postings;
+  std::vector<uint32_t> active;  // indices of active stories (may hold inactive ones)
+  int64_t max_date = kNoDate;
+  uint64_t assigned = 0;
+  // Term spellings: id -> (offset, length) in arena.
+  std::string arena;
+  absl::flat_hash_map<uint64_t, std::pair<uint32_t, uint32_t>> spellings;
+  // Scratch.
+  std::vector<std::pair<float, uint64_t>> weighted;  // (weight, id)
+  std::vector<uint32_t> visit_stamp;
+  uint32_t stamp = 0;
+  SparseVec doc{kDim};
+
+  explicit StoryClustererState(const StoryOptions& o) : opt(o), source_df(o.source_df_log2_width) {}
+
+  void Count(const StoryFeatures& f, uint32_t source) {
+    ++num_counted;
+    ++source_docs[source];
+    for (const StoryFeatures::Term& t : f.terms) {
+      ++df[t.id];
+      source_df.Add(SourceDf::Key(source, t.id));
+    }
+  }
+
+  void StoreStrings(const StoryFeatures& f) {
+    size_t n = std::min(f.new_strings.size(), f.new_string_ids.size());
+    for (size_t i = 0; i < n; ++i) {
+      auto [it, inserted] = spellings.try_emplace(f.new_string_ids[i]);
+      if (!inserted) continue;
+      const std::string& s = f.new_strings[i];
+      it->second = {static_cast<uint32_t>(arena.size()), static_cast<uint32_t>(s.size())};
+      arena.append(s);
+    }
+  }
+
+  // Fills `doc` (unit norm, doc_terms heaviest terms) and `weighted` (those terms, heaviest
+  // first, at most query_terms of them sorted).
+  void BuildVector(const StoryFeatures& f, uint32_t source) {
+    weighted.clear();
+    const double n = static_cast<double>(std::max<uint64_t>(num_counted, 1));
+    const bool df_cut = num_counted >= opt.min_docs_for_df_cut;
+    const double max_df = opt.max_df_fraction * n;
+    auto sit = source_docs.find(source);
+    const double ns = (sit == source_docs.end() ? 0.0 : sit->second) + opt.source_prior_docs;
+    for (const StoryFeatures::Term& t : f.terms) {
+      auto it = df.find(t.id);
+      double d = it == df.end() ? 1.0 : std::max<double>(it->second, 1.0);
+      if (df_cut && d > max_df) continue;
+      double idf = std::log1p(n / d);
+      double ds = std::max<double>(source_df.Count(SourceDf::Key(source, t.id)), 1.0);
+      idf = std::min(idf, std::log1p(ns / ds));
+      double tf = t.body_tf + opt.title_weight * t.title_tf;
+      if (tf <= 0) continue;
+      double w = (1.0 + std::log(tf)) * idf;
+      weighted.emplace_back(static_cast<float>(w), t.id);
+    }
+    auto heavier = [](const auto& a, const auto& b) {
+      return a.first > b.first || (a.first == b.first && a.second < b.second);
+    };
+    if (weighted.size() > opt.doc_terms) {
+      std::nth_element(weighted.begin(), weighted.begin() + opt.doc_terms, weighted.end(), heavier);
+      weighted.resize(opt.doc_terms);
+    }
+    size_t q = std::min<size_t>(opt.query_terms, weighted.size());
+    std::partial_sort(weighted.begin(), weighted.begin() + q, weighted.end(), heavier);
+    double norm2 = 0;
+    for (const auto& [w, id] : weighted) norm2 += double{w} * w;
+    float inv = norm2 > 0 ? static_cast<float>(1.0 / std::sqrt(norm2)) : 0.f;
+    std::vector<std::pair<int64_t, float>> entries;
+    entries.reserve(weighted.size());
+    for (const auto& [w, id] : weighted) entries.emplace_back(static_cast<int64_t>(id), w * inv);
+    std::sort(entries.begin(), entries.end());
+    doc.setZero();
+    doc.reserve(static_cast<int64_t>(entries.size()));
+    for (const auto& [id, w] : entries) doc.insertBack(id) = w;
+  }
+
+  static int64_t Gap(const Story& s, int64_t date) {
+    if (date == kNoDate || s.first_date == kNoDate) return 0;
+    if (date < s.first_date) return s.first_date - date;
+    if (date > s.last_date) return date - s.last_date;
+    return 0;
+  }
+
+  // Best candidate story (index) with its decayed score, or kNone.
+  uint32_t FindStory(int64_t date, double* best_score) {
+    if (++stamp == 0) {
+      std::fill(visit_stamp.begin(), visit_stamp.end(), 0);
+      stamp = 1;
+    }
+    visit_stamp.resize(stories.size(), 0);
+    uint32_t best = StoryClusterer::kNone;
+    *best_score = 0;
+    size_t q = std::min<size_t>(opt.query_terms, weighted.size());
+    const double ln2_over_half_life =
+        std::log(2.0) / static_cast<double>(opt.decay_half_life_seconds);
+    for (size_t k = 0; k < q; ++k) {
+      auto pit = postings.find(weighted[k].second);
+      if (pit == postings.end()) continue;
+      std::vector<uint32_t>& list = pit->second;
+      for (size_t j = 0; j < list.size();) {
+        uint32_t si = list[j];
+        Story& s = stories[si];
+        if (!s.active) {  // lazily drop stale stories from the index
+          list[j] = list.back();
+          list.pop_back();
+          continue;
+        }
+        ++j;
+        if (visit_stamp[si] == stamp) continue;
+        visit_stamp[si] = stamp;
+        int64_t gap = Gap(s, date);
+        if (gap > opt.window_seconds || s.norm <= 0) continue;
+        double cos = doc.dot(s.centroid) / s.norm;
+        double score = cos * std::exp(-static_cast<double>(gap) * ln2_over_half_life);
+        if (score > *best_score || (score == *best_score && best != StoryClusterer::kNone &&
+                                    s.anchor < stories[best].anchor)) {
+          *best_score = score;
+          best = si;
+        }
+      }
+    }
+    return best;
+  }
+
+  // Keeps the `keep` heaviest entries of v; returns the norm.
+  static float Truncate(SparseVec* v, size_t keep) {
+    if (static_cast<size_t>(v->nonZeros()) > keep) {
+      std::vector<std::pair<float, int64_t>> e;
+      e.reserve(v->nonZeros());
+      for (SparseVec::InnerIterator it(*v); it; ++it) e.emplace_back(it.value(), it.index());
+      std::nth_element(e.begin(), e.begin() + keep, e.end(), [](const auto& a, const auto& b) {
+        return a.first > b.first || (a.first == b.first && a.second < b.second);
+      });
+      e.resize(keep);
+      std::sort(e.begin(), e.end(),
+                [](const auto& a, const auto& b) { return a.second < b.second; });
+      v->setZero();
+      v->reserve(static_cast<int64_t>(keep));
+      for (const auto& [w, id] : e) v->insertBack(id) = w;
+    }
+    return static_cast<float>(v->norm());
+  }
+
+  void IndexStory(uint32_t si) {
+    Story& s = stories[si];
+    std::vector<std::pair<float, int64_t>> e;
+    e.reserve(s.centroid.nonZeros());
+    for (SparseVec::InnerIterator it(s.centroid); it; ++it) e.emplace_back(it.value(), it.index());
+    size_t m = std::min<size_t>(opt.index_terms, e.size());
+    std::partial_sort(e.begin(), e.begin() + m, e.end(), [](const auto& a, const auto& b) {
+      return a.first > b.first || (a.first == b.first && a.second < b.second);
+    });
+    for (size_t k = 0; k < m; ++k) {
+      uint64_t id = static_cast<uint64_t>(e[k].second);
+      if (std::find(s.posted.begin(), s.posted.end(), id) != s.posted.end()) continue;
+      s.posted.push_back(id);
+      postings[id].push_back(si);
+    }
+  }
+
+  void AddToStory(uint32_t si, int64_t date, uint32_t source, bool new_group) {
+    Story& s = stories[si];
+    ++s.size;
+    if (new_group) ++s.groups;
+    if (date != kNoDate) {
+      if (s.first_date == kNoDate) {
+        s.first_date = s.last_date = date;
+      } else {
+        s.first_date = std::min(s.first_date, date);
+        s.last_date = std::max(s.last_date, date);
+      }
+    }
+    auto pos = std::lower_bound(s.sources.begin(), s.sources.end(), source);
+    if (pos == s.sources.end() || *pos != source) s.sources.insert(pos, source);
+    if (s.size == 1) {
+      s.centroid = doc;
+    } else {
+      s.centroid += doc;
+    }
+    s.norm = Truncate(&s.centroid, s.active ? opt.centroid_terms : opt.summary_terms);
+    if (s.active) IndexStory(si);
+  }
+
+  // Retires stories whose span ended more than two windows before the newest date.
+  void Sweep() {
+    if (max_date == kNoDate) return;
+    int64_t horizon = max_date - 2 * opt.window_seconds;
+    size_t out = 0;
+    bool any = false;
+    for (uint32_t si : active) {
+      Story& s = stories[si];
+      if (!s.active) continue;
+      if (s.last_date != kNoDate && s.last_date < horizon) {
+        s.active = false;
+        s.norm = Truncate(&s.centroid, opt.summary_terms);
+        s.posted.clear();
+        s.posted.shrink_to_fit();
+        any = true;
+        continue;
+      }
+      active[out++] = si;
+    }
+    active.resize(out);
+    if (!any) return;
+    for (auto it = postings.begin(); it != postings.end();) {
+      auto& list = it->second;
+      list.erase(std::remove_if(list.begin(), list.end(),
+                                [this](uint32_t si) { return !stories[si].active; }),
+                 list.end());
+      if (list.empty()) {
+        postings.erase(it++);
+      } else {
+        ++it;
+      }
+    }
+  }
+};
+
+}  // namespace internal
+
+using internal::Story;
+using internal::StoryClustererState;
+
+absl::Status StoryOptions::Validate() const {
+  if (!(threshold > 0 && threshold <= 1)) {
+    return absl::InvalidArgumentError("StoryOptions.threshold must be in (0, 1]");
+  }
+  if (window_seconds < 0) return absl::InvalidArgumentError("StoryOptions.window_seconds < 0");
+  if (decay_half_life_seconds <= 0) {
+    return absl::InvalidArgumentError("StoryOptions.decay_half_life_seconds must be > 0");
+  }
+  if (!(title_weight >= 0 && title_weight <= 100)) {
+    return absl::InvalidArgumentError("StoryOptions.title_weight must be in [0, 100]");
+  }
+  if (doc_terms < 1 || doc_terms > 4096 || centroid_terms < 1 || centroid_terms > 65536) {
+    return absl::InvalidArgumentError("StoryOptions.doc_terms/centroid_terms out of range");
+  }
+  if (query_terms < 1 || index_terms < 1 || summary_terms < 1) {
+    return absl::InvalidArgumentError("StoryOptions query/index/summary terms must be >= 1");
+  }
+  if (!(max_df_fraction > 0 && max_df_fraction <= 1)) {
+    return absl::InvalidArgumentError("StoryOptions.max_df_fraction must be in (0, 1]");
+  }
+  if (source_df_log2_width < 8 || source_df_log2_width > 28) {
+    return absl::InvalidArgumentError("StoryOptions.source_df_log2_width must be in [8, 28]");
+  }
+  return absl::OkStatus();
+}
+
+StoryClusterer::StoryClusterer(std::unique_ptr<internal::StoryClustererState> state)
+    : state_(std::move(state)) {}
+StoryClusterer::StoryClusterer(StoryClusterer&&) noexcept = default;
+StoryClusterer& StoryClusterer::operator=(StoryClusterer&&) noexcept = default;
+StoryClusterer::~StoryClusterer() = default;
+
+absl::StatusOr<StoryClusterer> StoryClusterer::Create(const StoryOptions& options) {
+  NAZIR_RETURN_IF_ERROR(options.Validate());
+  return StoryClusterer(std::make_unique<StoryClustererState>(options));
+}
+
+const StoryOptions& StoryClusterer::options() const { return state_->opt; }
+
+void StoryClusterer::CountDocument(const StoryFeatures& f, uint32_t source) {
+  state_->Count(f, source);
+  ++state_->pending_counted;
+}
+
+uint32_t StoryClusterer::Assign(uint32_t slot, const StoryFeatures& f, int64_t date,
+                                uint32_t source, uint32_t nd_group_story) {
+  StoryClustererState& s = *state_;
+  if (s.slot_story.size() <= slot) s.slot_story.resize(size_t{slot} + 1, kNone);
+  NAZIR_CHECK(s.slot_story[slot] == kNone);
+  if (s.pending_counted > 0) {
+    --s.pending_counted;
+  } else {
+    s.Count(f, source);
+  }
+  s.StoreStrings(f);
+  if (date != internal::kNoDate) s.max_date = std::max(s.max_date, date);
+  s.BuildVector(f, source);
+
+  uint32_t si = kNone;
+  bool new_group = true;
+  if (nd_group_story != kNone && nd_group_story < s.slot_story.size() &&
+      s.slot_story[nd_group_story] != kNone) {
+    si = s.slot_story[nd_group_story];
+    new_group = false;
+  } else {
+    double score = 0;
+    uint32_t best = s.FindStory(date, &score);
+    if (best != kNone && score >= s.opt.threshold) si = best;
+  }
+  if (si == kNone) {
+    si = static_cast<uint32_t>(s.stories.size());
+    s.stories.emplace_back();
+    s.stories.back().anchor = slot;
+    s.active.push_back(si);
+  }
+  s.slot_story[slot] = si;
+  s.AddToStory(si, date, source, new_group);
+  if (++s.assigned % 1024 == 0) s.Sweep();
+  return s.stories[si].anchor;
+}
+
+uint32_t StoryClusterer::story_of(uint32_t slot) const {
+  const StoryClustererState& s = *state_;
+  if (slot >= s.slot_story.size() || s.slot_story[slot] == kNone) return kNone;
+  return s.stories[s.slot_story[slot]].anchor;
+}
+
+size_t StoryClusterer::num_documents() const { return state_->assigned; }
+size_t StoryClusterer::num_stories() const { return state_->stories.size(); }
+
+size_t StoryClusterer::MemoryUsage() const {
+  const StoryClustererState& s = *state_;
+  size_t bytes = s.df.capacity() * (sizeof(uint64_t) + sizeof(uint32_t) + 1);
+  bytes += s.source_df.counters().size() * sizeof(uint16_t);
+  bytes += s.slot_story.capacity() * sizeof(uint32_t);
+  bytes += s.stories.capacity() * sizeof(Story);
+  for (const Story& st : s.stories) {
+    bytes += st.centroid.data().allocatedSize() * (sizeof(float) + sizeof(int64_t));
+    bytes += st.posted.capacity() * sizeof(uint64_t) + st.sources.capacity() * sizeof(uint32_t);
+  }
+  bytes += s.postings.capacity() * (sizeof(uint64_t) + sizeof(std::vector<uint32_t>) + 1);
+  for (const auto& [id, list] : s.postings) bytes += list.capacity() * sizeof(uint32_t);
+  bytes += s.arena.capacity() + s.spellings.capacity() * (sizeof(uint64_t) + 8 + 1);
+  return bytes;
+}
+
+std::vector<StorySummary> StoryClusterer::Summaries(size_t top_terms) const {
+  const StoryClustererState& s = *state_;
+  std::vector<StorySummary> out(s.stories.size());
+  for (size_t i = 0; i < s.stories.size(); ++i) {
+    const Story& st = s.stories[i];
+    StorySummary& sum = out[i];
+    sum.anchor = st.anchor;
+    sum.size = st.size;
+    sum.groups = st.groups;
+    sum.sources = st.sources;
+    sum.first_date = st.first_date;
+    sum.last_date = st.last_date;
+    sum.members.reserve(st.size);
+    std::vector<std::pair<float, int64_t>> e;
+    for (internal::SparseVec::InnerIterator it(st.centroid); it; ++it) {
+      e.emplace_back(it.value(), it.index());
+    }
+    std::sort(e.begin(), e.end(), [](const auto& a, const auto& b) {
+      return a.first > b.first || (a.first == b.first && a.second < b.second);
+    });
+    for (const auto& [w, id] : e) {
+      if (sum.top_terms.size() >= top_terms) break;
+      auto it = s.spellings.find(static_cast<uint64_t>(id));
+      if (it == s.spellings.end()) continue;
+      sum.top_terms.push_back(s.arena.substr(it->second.first, it->second.second));
+    }
+  }
+  for (uint32_t slot = 0; slot < s.slot_story.size(); ++slot) {
+    if (s.slot_story[slot] != kNone) out[s.slot_story[slot]].members.push_back(slot);
+  }
+  std::sort(out.begin(), out.end(),
+            [](const StorySummary& a, const StorySummary& b) { return a.anchor < b.anchor; });
+  return out;
+}
+
+// ---- Serialization ----
+namespace {
+
+constexpr char kMagic[8] = {'N', 'Z', 'S', 'T', 'O', 'R', 'Y', '1'};
+constexpr uint32_t kFormatVersion = 1;
+
+class Writer {
+ public:
+  explicit Writer(std::string* out) : out_(out) {}
+  template <typename T>
+  void Put(T v) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    out_->append(reinterpret_cast<const char*>(&v), sizeof(T));
+  }
+  void Bytes(std::string_view b) {
+    Put<uint64_t>(b.size());
+    out_->append(b);
+  }
+
+ private:
+  std::string* out_;
+};
+
+class Reader {
+ public:
+  explicit Reader(std::string_view in) : in_(in) {}
+  template <typename T>
+  bool Get(T* v) {
+    if (in_.size() < sizeof(T)) return ok_ = false;
+    std::memcpy(v, in_.data(), sizeof(T));
+    in_.remove_prefix(sizeof(T));
+    return true;
+  }
+  bool Bytes(std::string* s) {
+    uint64_t n = 0;
+    if (!Get(&n) || n > in_.size()) return ok_ = false;
+    s->assign(in_.substr(0, n));
+    in_.remove_prefix(n);
+    return true;
+  }
+  // Reads a count and checks that at least count * min_bytes bytes remain.
+  bool Count(uint64_t* n, size_t min_bytes) {
+    if (!Get(n)) return false;
+    if (*n > in_.size() / std::max<size_t>(min_bytes, 1)) return ok_ = false;
+    return true;
+  }
+  bool ok() const { return ok_; }
+  bool done() const { return in_.empty(); }
+
+ private:
+  std::string_view in_;
+  bool ok_ = true;
+};
+
+}  // namespace
+
+void StoryClusterer::Serialize(std::string* out) const {
+  const StoryClustererState& s = *state_;
+  std::string body;
+  Writer w(&body);
+  const StoryOptions& o = s.opt;
+  w.Put(o.threshold);
+  w.Put(o.window_seconds);
+  w.Put(o.decay_half_life_seconds);
+  w.Put(o.title_weight);
+  w.Put(o.doc_terms);
+  w.Put(o.centroid_terms);
+  w.Put(o.max_df_fraction);
+  w.Put(o.min_docs_for_df_cut);
+  w.Put(o.source_prior_docs);
+  w.Put(o.query_terms);
+  w.Put(o.index_terms);
+  w.Put(o.summary_terms);
+  w.Put<int32_t>(o.source_df_log2_width);
+
+  w.Put(s.num_counted);
+  w.Put(s.pending_counted);
+  w.Put(s.max_date);
+  w.Put(s.assigned);
+  std::vector<std::pair<uint64_t, uint32_t>> df(s.df.begin(), s.df.end());
+  std::sort(df.begin(), df.end());
+  w.Put<uint64_t>(df.size());
+  for (const auto& [id, c] : df) {
+    w.Put(id);
+    w.Put(c);
+  }
+  std::vector<std::pair<uint32_t, uint32_t>> sd(s.source_docs.begin(), s.source_docs.end());
+  std::sort(sd.begin(), sd.end());
+  w.Put<uint64_t>(sd.size());
+  for (const auto& [src, c] : sd) {
+    w.Put(src);
+    w.Put(c);
+  }
+  const auto& cms = s.source_df.counters();
+  w.Bytes(std::string_view(reinterpret_cast<const char*>(cms.data()), cms.size() * 2));
+  w.Put<uint64_t>(s.slot_story.size());
+  for (uint32_t v : s.slot_story) w.Put(v);
+  absl::flat_hash_map<uint64_t, bool> used_terms;
+  w.Put<uint64_t>(s.stories.size());
+  for (const Story& st : s.stories) {
+    w.Put(st.anchor);
+    w.Put(st.size);
+    w.Put(st.groups);
+    w.Put(st.first_date);
+    w.Put(st.last_date);
+    w.Put<uint8_t>(st.active ? 1 : 0);
+    w.Put<uint64_t>(st.sources.size());
+    for (uint32_t src : st.sources) w.Put(src);
+    w.Put<uint64_t>(st.centroid.nonZeros());
+    for (internal::SparseVec::InnerIterator it(st.centroid); it; ++it) {
+      w.Put<int64_t>(it.index());
+      w.Put<float>(it.value());
+      used_terms[static_cast<uint64_t>(it.index())] = true;
+    }
+  }
+  std::vector<uint64_t> ids;
+  for (const auto& [id, unused] : used_terms) {
+    if (s.spellings.contains(id)) ids.push_back(id);
+  }
+  std::sort(ids.begin(), ids.end());
+  w.Put<uint64_t>(ids.size());
+  for (uint64_t id : ids) {
+    const auto& [off, len] = s.spellings.at(id);
+    w.Put(id);
+    w.Bytes(std::string_view(s.arena).substr(off, len));
+  }
+
+  out->append(kMagic, sizeof(kMagic));
+  Writer head(out);
+  head.Put(kFormatVersion);
+  head.Put<uint64_t>(body.size());
+  head.Put<uint64_t>(XXH3_64bits(body.data(), body.size()));
+  out->append(body);
+}
+
+absl::StatusOr<StoryClusterer> StoryClusterer::Deserialize(std::string_view blob) {
+  auto corrupt = [](std::string_view what) {
+    return absl::DataLossError(absl::StrCat("story clusterer blob: ", ToAbsl(what)));
+  };
+  if (blob.size() < sizeof(kMagic) + 20 || std::memcmp(blob.data(), kMagic, sizeof(kMagic)) != 0) {
+    return corrupt("bad magic");
+  }
+  Reader head(blob.substr(sizeof(kMagic)));
+  uint32_t version = 0;
+  uint64_t size = 0, checksum = 0;
+  head.Get(&version);
+  head.Get(&size);
+  head.Get(&checksum);
+  if (version != kFormatVersion) {
+    return absl::FailedPreconditionError(absl::StrCat("story clusterer blob has format version ",
+                                                      version, ", expected ", kFormatVersion));
+  }
+  std::string_view body = blob.substr(sizeof(kMagic) + 20);
+  if (body.size() != size) return corrupt("truncated");
+  if (XXH3_64bits(body.data(), body.size()) != checksum) return corrupt("checksum mismatch");
+
+  Reader r(body);
+  StoryOptions o;
+  int32_t log2w = 0;
+  r.Get(&o.threshold);
+  r.Get(&o.window_seconds);
+  r.Get(&o.decay_half_life_seconds);
+  r.Get(&o.title_weight);
+  r.Get(&o.doc_terms);
+  r.Get(&o.centroid_terms);
+  r.Get(&o.max_df_fraction);
+  r.Get(&o.min_docs_for_df_cut);
+  r.Get(&o.source_prior_docs);
+  r.Get(&o.query_terms);
+  r.Get(&o.index_terms);
+  r.Get(&o.summary_terms);
+  r.Get(&log2w);
+  o.source_df_log2_width = log2w;
+  if (!r.ok()) return corrupt("truncated options");
+  if (absl::Status st = o.Validate(); !st.ok()) return corrupt("invalid options");
+  auto state = std::make_unique<StoryClustererState>(o);
+  StoryClustererState& s = *state;
+  r.Get(&s.num_counted);
+  r.Get(&s.pending_counted);
+  r.Get(&s.max_date);
+  r.Get(&s.assigned);
+  uint64_t n = 0;
+  if (!r.Count(&n, 12)) return corrupt("df");
+  s.df.reserve(n);
+  for (uint64_t i = 0; i < n; ++i) {
+    uint64_t id = 0;
+    uint32_t c = 0;
+    r.Get(&id);
+    r.Get(&c);
+    s.df[id] = c;
+  }
+  if (!r.Count(&n, 8)) return corrupt("source docs");
+  for (uint64_t i = 0; i < n; ++i) {
+    uint32_t src = 0, c = 0;
+    r.Get(&src);
+    r.Get(&c);
+    s.source_docs[src] = c;
+  }
+  std::string cms;
+  if (!r.Bytes(&cms) || cms.size() != s.source_df.counters().size() * 2) return corrupt("cms");
+  std::memcpy(s.source_df.counters().data(), cms.data(), cms.size());
+  if (!r.Count(&n, 4)) return corrupt("slots");
+  s.slot_story.resize(n);
+  for (uint64_t i = 0; i < n; ++i) r.Get(&s.slot_story[i]);
+  if (!r.Count(&n, 37)) return corrupt("stories");
+  s.stories.resize(n);
+  for (uint64_t i = 0; i < n; ++i) {
+    Story& st = s.stories[i];
+    uint8_t active = 0;
+    r.Get(&st.anchor);
+    r.Get(&st.size);
+    r.Get(&st.groups);
+    r.Get(&st.first_date);
+    r.Get(&st.last_date);
+    r.Get(&active);
+    st.active = active != 0;
+    uint64_t m = 0;
+    if (!r.Count(&m, 4)) return corrupt("story sources");
+    st.sources.resize(m);
+    for (uint64_t k = 0; k < m; ++k) r.Get(&st.sources[k]);
+    if (!r.Count(&m, 12)) return corrupt("centroid");
+    st.centroid.reserve(static_cast<int64_t>(m));
+    int64_t prev = -1;
+    for (uint64_t k = 0; k < m; ++k) {
+      int64_t id = 0;
+      float v = 0;
+      r.Get(&id);
+      r.Get(&v);
+      if (id <= prev) return corrupt("centroid order");
+      prev = id;
+      st.centroid.insertBack(id) = v;
+    }
+    st.norm = static_cast<float>(st.centroid.norm());
+  }
+  for (uint32_t v : s.slot_story) {
+    if (v != kNone && v >= s.stories.size()) return corrupt("slot map");
+  }
+  if (!r.Count(&n, 16)) return corrupt("spellings");
+  for (uint64_t i = 0; i < n; ++i) {
+    uint64_t id = 0;
+    std::string sp;
+    r.Get(&id);
+    if (!r.Bytes(&sp)) return corrupt("spelling");
+    s.spellings[id] = {static_cast<uint32_t>(s.arena.size()), static_cast<uint32_t>(sp.size())};
+    s.arena.append(sp);
+  }
+  if (!r.ok() || !r.done()) return corrupt("trailing or truncated data");
+  for (uint32_t i = 0; i < s.stories.size(); ++i) {
+    if (s.stories[i].active) {
+      s.active.push_back(i);
+      s.IndexStory(i);
+    }
+  }
+  return StoryClusterer(std::move(state));
+}
+
+}  // namespace nazir

@@ -1,0 +1,215 @@
+#include "nazir/story/story_terms.h"
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <utility>
+
+#include "nazir/base/status.h"
+#include "nazir/normalize/normalizer.h"
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "story/internal.h"
+
+namespace nazir {
+namespace internal {
+
+bool IsArabicWord(std::string_view s) {
+  if (s.empty() || s.size() % 2 != 0) return false;
+  for (size_t i = 0; i < s.size(); i += 2) {
+    unsigned char b0 = static_cast<unsigned char>(s[i]);
+    unsigned char b1 = static_cast<unsigned char>(s[i + 1]);
+    if (b0 < 0xD8 || b0 > 0xDB || (b1 & 0xC0) != 0x80) return false;
+    uint32_t cp = ((b0 & 0x1Fu) << 6) | (b1 & 0x3Fu);
+    if (cp < 0x620) return false;                  // punctuation, signs
+    if (cp >= 0x660 && cp <= 0x66D) return false;  // digits, separators
+    if (cp == 0x6D4 || (cp >= 0x6F0 && cp <= 0x6F9)) return false;
+  }
+  return true;
+}
+
+}  // namespace internal
+
+namespace {
+
+using internal::MonthEntry;
+using internal::StoryTermTables;
+using internal::TokenInfo;
+
+constexpr std::string_view kMonthTokens[13] = {
+    "",         "month:01", "month:02", "month:03", "month:04", "month:05", "month:06",
+    "month:07", "month:08", "month:09", "month:10", "month:11", "month:12"};
+
+// Splits normalized text at spaces.
+std::vector<std::string> Words(const std::string& normalized) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < normalized.size()) {
+    size_t j = normalized.find(' ', i);
+    if (j == std::string::npos) j = normalized.size();
+    if (j > i) out.push_back(normalized.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
+
+bool IsSingleArabicLetter(std::string_view t) { return t.size() == 2 && internal::IsArabicWord(t); }
+
+// ASCII digits only, value in [lo, hi], at most `max_len` digits.
+bool IsNumberIn(std::string_view t, size_t min_len, size_t max_len, int lo, int hi) {
+  if (t.size() < min_len || t.size() > max_len) return false;
+  int v = 0;
+  for (char c : t) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + (c - '0');
+  }
+  return v >= lo && v <= hi;
+}
+
+}  // namespace
+
+absl::Status StoryTermOptions::Validate() const {
+  if (max_body_tokens > 1'000'000) {
+    return absl::InvalidArgumentError("StoryTermOptions.max_body_tokens must be <= 1000000");
+  }
+  return normalizer.Validate();
+}
+
+StoryTermizer::StoryTermizer(StoryTermOptions options,
+                             std::shared_ptr<const internal::StoryTermTables> t)
+    : options_(std::move(options)), tables_(std::move(t)) {}
+
+absl::StatusOr<StoryTermizer> StoryTermizer::Create(const StoryTermOptions& options) {
+  NAZIR_RETURN_IF_ERROR(options.Validate());
+  NAZIR_ASSIGN_OR_RETURN(Normalizer norm, Normalizer::Create(options.normalizer));
+  auto tables = std::make_shared<StoryTermTables>();
+  auto add_words = [&](auto&& list, auto&& apply) {
+    for (const auto& raw : list) {
+      std::vector<std::string> words = Words(norm.Normalize(std::string_view(raw)));
+      if (words.size() == 1) apply(tables->info[words[0]]);
+    }
+  };
+  if (options.stopwords.has_value()) {
+    add_words(*options.stopwords, [](TokenInfo& ti) { ti.stop = true; });
+  } else {
+    add_words(DefaultStoryStopwords(), [](TokenInfo& ti) { ti.stop = true; });
+  }
+  if (options.protected_terms.has_value()) {
+    add_words(*options.protected_terms, [](TokenInfo& ti) { ti.protect = true; });
+  } else {
+    add_words(DefaultStoryProtectedTerms(), [](TokenInfo& ti) { ti.protect = true; });
+  }
+  for (const internal::MonthName& m : internal::MonthNames()) {
+    std::vector<std::string> words = Words(norm.Normalize(m.phrase));
+    if (words.empty() || words.size() > 2) {
+      return absl::InternalError(absl::StrCat("bad month phrase ", ToAbsl(m.phrase)));
+    }
+    MonthEntry e{words.size() == 2 ? words[1] : std::string(), m.month, m.ambiguous};
+    auto& months = tables->info[words[0]].months;
+    bool dup = false;
+    for (const MonthEntry& x : months) dup |= x.second == e.second;
+    if (dup) continue;  // e.g. أبريل / إبريل coincide after ar-nd-1
+    // Two-token phrases first (longest match).
+    if (e.second.empty()) {
+      months.push_back(std::move(e));
+    } else {
+      months.insert(months.begin(), std::move(e));
+    }
+  }
+  return StoryTermizer(options, std::move(tables));
+}
+
+void StoryTermizer::Terms(std::span<const std::string_view> nd_tokens,
+                          std::vector<std::string>* terms) const {
+  ForEachTerm(nd_tokens, [terms](std::string_view t) { terms->emplace_back(t); });
+}
+
+void StoryTermizer::ForEachTerm(std::span<const std::string_view> tok,
+                                absl::FunctionRef<void(std::string_view)> sink) const {
+  const auto& info = tables_->info;
+  const size_t n = tok.size();
+  auto find = [&info](std::string_view t) -> const TokenInfo* {
+    auto it = info.find(ToAbsl(t));
+    return it == info.end() ? nullptr : &it->second;
+  };
+  // Month phrase starting at i: returns its entry and sets *len, or nullptr.
+  auto match_month = [&](size_t i, const TokenInfo* ti, size_t* len) -> const MonthEntry* {
+    if (ti == nullptr) return nullptr;
+    for (const MonthEntry& e : ti->months) {
+      if (e.second.empty()) {
+        *len = 1;
+        return &e;
+      }
+      if (i + 1 < n && tok[i + 1] == e.second) {
+        *len = 2;
+        return &e;
+      }
+    }
+    return nullptr;
+  };
+  auto is_protected = [&](std::string_view t) {
+    const TokenInfo* ti = find(t);
+    return ti != nullptr && ti->protect;
+  };
+
+  int last_month = 0;  // month of the phrase that ended at last_month_end
+  bool last_month_unambiguous = false;
+  size_t last_month_end = SIZE_MAX;  // token index of the last month phrase's last token
+  size_t i = 0;
+  while (i < n) {
+    std::string_view t = tok[i];
+    const TokenInfo* ti = find(t);
+    if (ti != nullptr && !ti->months.empty()) {
+      size_t len = 0;
+      const MonthEntry* e = match_month(i, ti, &len);
+      if (e != nullptr) {
+        bool is_month = !e->ambiguous;
+        if (!is_month) {
+          bool prev_adjacent = i > 0 && last_month_end == i - 1;
+          is_month = (i > 0 && (IsNumberIn(tok[i - 1], 1, 2, 1, 31) || tok[i - 1] == "شهر")) ||
+                     (i + len < n && IsNumberIn(tok[i + len], 4, 4, 1900, 2100)) ||
+                     (prev_adjacent && last_month_unambiguous);
+          if (!is_month && i + len < n) {
+            size_t len2 = 0;
+            const MonthEntry* next = match_month(i + len, find(tok[i + len]), &len2);
+            is_month = next != nullptr && !next->ambiguous;
+          }
+        }
+        if (is_month) {
+          bool collapse = i > 0 && last_month_end == i - 1 && last_month == e->month;
+          if (!collapse) sink(kMonthTokens[e->month]);
+          last_month = e->month;
+          last_month_unambiguous = !e->ambiguous;
+          last_month_end = i + len - 1;
+          i += len;
+          continue;
+        }
+      }
+    }
+    ++i;
+    if (ti != nullptr && ti->stop) continue;
+    if (IsSingleArabicLetter(t)) continue;
+    if (options_.stem && internal::IsArabicWord(t)) t = internal::LightStem(t, is_protected);
+    sink(t);
+  }
+}
+
+absl::StatusOr<std::vector<std::string>> LoadWordList(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot open word list ", path));
+  std::vector<std::string> out;
+  std::string line;
+  while (std::getline(in, line)) {
+    size_t b = line.find_first_not_of(" \t\r\n");
+    if (b == std::string::npos || line[b] == '#') continue;
+    size_t e = line.find_last_not_of(" \t\r\n");
+    out.push_back(line.substr(b, e - b + 1));
+  }
+  if (in.bad()) return absl::DataLossError(absl::StrCat("error reading word list ", path));
+  return out;
+}
+
+}  // namespace nazir

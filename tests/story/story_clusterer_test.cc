@@ -1,0 +1,309 @@
+// StoryClusterer: the seed story, time windows, page chrome, spelling variants, near-duplicate
+// hints, summaries and persistence.
+#include "nazir/story/story_clusterer.h"
+
+#include <algorithm>
+#include <fstream>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "nazir/io/corpus_reader.h"
+#include "nazir/normalize/tokenizer.h"
+#include "nazir/story/story_features.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace nazir {
+namespace {
+
+constexpr int64_t kDay = 86400;
+constexpr int64_t k2015 = 1439164800;  // 2015-08-10
+constexpr int64_t k2025 = 1753920000;  // 2025-07-31
+
+class StoryClustererTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto fz = StoryFeaturizer::Create();
+    ASSERT_TRUE(fz.ok()) << fz.status();
+    fz_.emplace(*std::move(fz));
+    auto a = TextAnalyzer::Create();
+    ASSERT_TRUE(a.ok()) << a.status();
+    analyzer_.emplace(*std::move(a));
+  }
+
+  StoryFeatures Features(std::string_view title, std::string_view body) {
+    std::vector<std::string_view> tokens;
+    analyzer_->Analyze(body, &tokens);
+    StoryFeatures f;
+    fz_->Featurize(title, tokens, &f);
+    return f;
+  }
+
+  // A pseudo-Arabic article of `n` random words (unrelated to every other one).
+  std::string RandomText(std::mt19937* rng, int n) {
+    static const char* kLetters[] = {"ب", "ت", "ث", "ج", "ح", "خ", "د", "ذ", "ر", "ز", "س",
+                                     "ش", "ص", "ض", "ط", "ظ", "ع", "غ", "ف", "ق", "ك", "م"};
+    std::uniform_int_distribution<int> letter(0, 21), len(4, 6);
+    std::string out;
+    for (int w = 0; w < n; ++w) {
+      int l = len(*rng);
+      for (int i = 0; i < l; ++i) out += kLetters[letter(*rng)];
+      out += w % 12 == 11 ? ".\n" : " ";
+    }
+    return out;
+  }
+
+  std::optional<StoryFeaturizer> fz_;
+  std::optional<TextAnalyzer> analyzer_;
+};
+
+struct SeedDoc {
+  std::string id, title, text, source;
+  int64_t date;
+};
+
+std::vector<SeedDoc> LoadSeed() {
+  std::vector<SeedDoc> docs;
+  auto reader =
+      CorpusReader::Open(std::string(NAZIR_SOURCE_DIR) + "/datasets/seed/seed_docs.jsonl");
+  if (!reader.ok()) return docs;
+  std::vector<Article> batch;
+  while (reader->NextBatch(64, &batch, nullptr)) {
+    for (Article& a : batch) docs.push_back({a.id, a.title, a.text, a.source, a.date});
+  }
+  std::stable_sort(docs.begin(), docs.end(),
+                   [](const SeedDoc& a, const SeedDoc& b) { return a.date < b.date; });
+  return docs;
+}
+
+TEST_F(StoryClustererTest, SeedArticlesFormOneStoryBatchAndStreaming) {
+  std::vector<SeedDoc> seed = LoadSeed();
+  ASSERT_EQ(seed.size(), 4u);
+  std::vector<StoryFeatures> feats;
+  for (const SeedDoc& d : seed) feats.push_back(Features(d.title, d.text));
+  for (bool batch : {true, false}) {
+    auto sc = StoryClusterer::Create();
+    ASSERT_TRUE(sc.ok());
+    uint32_t source_ids[4];
+    for (size_t i = 0; i < seed.size(); ++i) {
+      source_ids[i] = seed[i].source == seed[0].source ? 0 : 1;
+      if (batch) sc->CountDocument(feats[i], source_ids[i]);
+    }
+    std::set<uint32_t> stories;
+    for (uint32_t i = 0; i < seed.size(); ++i) {
+      stories.insert(sc->Assign(i, feats[i], seed[i].date, source_ids[i], StoryClusterer::kNone));
+    }
+    EXPECT_EQ(stories.size(), 1u) << (batch ? "batch" : "streaming");
+    EXPECT_EQ(sc->num_stories(), 1u);
+  }
+}
+
+TEST_F(StoryClustererTest, SameTextTenYearsApartIsTwoStories) {
+  std::vector<SeedDoc> seed = LoadSeed();
+  ASSERT_FALSE(seed.empty());
+  StoryFeatures f = Features(seed[0].title, seed[0].text);
+  auto sc = StoryClusterer::Create();
+  ASSERT_TRUE(sc.ok());
+  EXPECT_EQ(sc->Assign(0, f, k2025, 0, StoryClusterer::kNone), 0u);
+  EXPECT_EQ(sc->Assign(1, f, k2025 - 3650 * kDay, 0, StoryClusterer::kNone), 1u);
+  // The same text a day later joins; undated copies join too.
+  EXPECT_EQ(sc->Assign(2, f, k2025 + kDay, 0, StoryClusterer::kNone), 0u);
+  uint32_t undated = sc->Assign(3, f, INT64_MIN, 0, StoryClusterer::kNone);
+  EXPECT_TRUE(undated == 0u || undated == 1u);
+  // Just outside the window: a new story, although the text is identical.
+  StoryOptions opt;
+  EXPECT_EQ(sc->Assign(4, f, k2025 + kDay + opt.window_seconds + 1, 0, StoryClusterer::kNone), 4u);
+}
+
+TEST_F(StoryClustererTest, DecayMakesDistantFollowUpsNeedMoreSimilarity) {
+  // Two texts sharing half their words: together on the same day, apart 6 days later.
+  std::mt19937 rng(7);
+  std::string shared = RandomText(&rng, 40);
+  std::string a = shared + RandomText(&rng, 40), b = shared + RandomText(&rng, 40);
+  std::vector<StoryFeatures> background;
+  for (int i = 0; i < 200; ++i) background.push_back(Features("", RandomText(&rng, 60)));
+  for (int64_t gap_days : {0, 6}) {
+    auto sc = StoryClusterer::Create();
+    ASSERT_TRUE(sc.ok());
+    uint32_t slot = 0;
+    for (const auto& f : background) sc->Assign(slot++, f, k2015, 1, StoryClusterer::kNone);
+    uint32_t sa = sc->Assign(slot++, Features("", a), k2015, 0, StoryClusterer::kNone);
+    uint32_t sb =
+        sc->Assign(slot++, Features("", b), k2015 + gap_days * kDay, 0, StoryClusterer::kNone);
+    if (gap_days == 0) {
+      EXPECT_EQ(sa, sb);
+    } else {
+      EXPECT_NE(sa, sb);
+    }
+  }
+}
+
+TEST_F(StoryClustererTest, PageChromeDoesNotPullUnrelatedArticlesTogether) {
+  std::ifstream in(std::string(NAZIR_SHARED_DIR) + "/datasets/seed/page_chrome_lines.txt");
+  if (!in) GTEST_SKIP() << "../shared/datasets/seed/page_chrome_lines.txt not found";
+  std::string chrome((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_FALSE(chrome.empty());
+  std::mt19937 rng(42);
+  // 1000 articles of other outlets, then 150 unrelated short articles of one outlet that all
+  // end with the same page chrome. Streaming and batch.
+  std::vector<StoryFeatures> others, chromed;
+  for (int i = 0; i < 1000; ++i) others.push_back(Features("", RandomText(&rng, 80)));
+  for (int i = 0; i < 150; ++i) {
+    chromed.push_back(Features(RandomText(&rng, 6), RandomText(&rng, 40) + "\n" + chrome));
+  }
+  for (bool batch : {false, true}) {
+    auto sc = StoryClusterer::Create();
+    ASSERT_TRUE(sc.ok());
+    if (batch) {
+      for (const auto& f : others) sc->CountDocument(f, 1 + (&f - others.data()) % 10);
+      for (const auto& f : chromed) sc->CountDocument(f, 0);
+    }
+    uint32_t slot = 0;
+    for (const auto& f : others) {
+      sc->Assign(slot, f, k2015, 1 + slot % 10, StoryClusterer::kNone);
+      ++slot;
+    }
+    std::set<uint32_t> stories;
+    for (const auto& f : chromed) {
+      stories.insert(sc->Assign(slot++, f, k2015 + kDay, 0, StoryClusterer::kNone));
+    }
+    // Each unrelated article is its own story (a few chance merges would already be a bug).
+    EXPECT_EQ(stories.size(), chromed.size()) << (batch ? "batch" : "streaming");
+  }
+}
+
+TEST_F(StoryClustererTest, ChromeWithoutSourceDiscountWouldMerge) {
+  // The control for the test above: the same chrome lines, but each article from a different
+  // outlet, so nothing tells the clusterer that the lines are chrome; short articles do merge.
+  // This shows the chrome test can fail.
+  std::ifstream in(std::string(NAZIR_SHARED_DIR) + "/datasets/seed/page_chrome_lines.txt");
+  if (!in) GTEST_SKIP() << "../shared/datasets/seed/page_chrome_lines.txt not found";
+  std::string chrome((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::mt19937 rng(43);
+  auto sc = StoryClusterer::Create();
+  ASSERT_TRUE(sc.ok());
+  uint32_t slot = 0;
+  for (int i = 0; i < 1000; ++i) {
+    sc->Assign(slot++, Features("", RandomText(&rng, 80)), k2015, 1, StoryClusterer::kNone);
+  }
+  std::set<uint32_t> stories;
+  for (int i = 0; i < 20; ++i) {
+    stories.insert(sc->Assign(slot++, Features("", RandomText(&rng, 8) + "\n" + chrome), k2015,
+                              100 + i, StoryClusterer::kNone));
+  }
+  EXPECT_LT(stories.size(), 20u);
+}
+
+TEST_F(StoryClustererTest, SpellingVariantsDoNotSplitAStory) {
+  // Two reports of one event by different outlets; one writes سوريا/بيلوسوف/نتنياهو, the other
+  // سورية/بيلاوسوف/نتانياهو. Apart from the variants and common words they share nothing.
+  std::mt19937 rng(11);
+  std::vector<StoryFeatures> background;
+  for (int i = 0; i < 300; ++i) background.push_back(Features("", RandomText(&rng, 60)));
+  std::string a_title = "بيلوسوف يبحث مع نتنياهو الوضع في سوريا";
+  std::string a_body = "بحث وزير الدفاع الروسي أندريه بيلوسوف مع نتنياهو الوضع في سوريا. " +
+                       RandomText(&rng, 25) + " وقال بيلوسوف إن سوريا " + RandomText(&rng, 10);
+  std::string b_title = "بيلاوسوف ونتانياهو يناقشان سورية";
+  std::string b_body = "ناقش بيلاوسوف ونتانياهو تطورات سورية. " + RandomText(&rng, 25) +
+                       " وأضاف بيلاوسوف أن سورية " + RandomText(&rng, 10);
+  for (bool fold : {true, false}) {
+    StoryTermOptions topt;
+    topt.fold_variants = fold;
+    auto fz = StoryFeaturizer::Create(topt);
+    ASSERT_TRUE(fz.ok());
+    auto feat = [&](const std::string& title, const std::string& body) {
+      std::vector<std::string_view> tokens;
+      analyzer_->Analyze(body, &tokens);
+      StoryFeatures f;
+      fz->Featurize(title, tokens, &f);
+      return f;
+    };
+    auto sc = StoryClusterer::Create();
+    ASSERT_TRUE(sc.ok());
+    uint32_t slot = 0;
+    for (const auto& f : background) sc->Assign(slot++, f, k2025, 2, StoryClusterer::kNone);
+    uint32_t sa = sc->Assign(slot++, feat(a_title, a_body), k2025, 0, StoryClusterer::kNone);
+    uint32_t sb = sc->Assign(slot++, feat(b_title, b_body), k2025, 1, StoryClusterer::kNone);
+    if (fold) {
+      EXPECT_EQ(sa, sb) << "variants split the story";
+    } else {
+      EXPECT_NE(sa, sb) << "control: without folding the variants share too little";
+    }
+  }
+}
+
+TEST_F(StoryClustererTest, NearDuplicateHintJoinsAndUpdatesSummary) {
+  std::mt19937 rng(5);
+  auto sc = StoryClusterer::Create();
+  ASSERT_TRUE(sc.ok());
+  StoryFeatures a = Features("لافروف يلتقي الشيباني", RandomText(&rng, 50));
+  StoryFeatures b = Features("", RandomText(&rng, 50));
+  EXPECT_EQ(sc->Assign(3, a, k2025, 7, StoryClusterer::kNone), 3u);
+  // b shares nothing with a, but the engine says it is a near-duplicate of a's story.
+  EXPECT_EQ(sc->Assign(0, b, k2025 + 2 * kDay, 9, 3u), 3u);
+  EXPECT_EQ(sc->story_of(0), 3u);
+  EXPECT_EQ(sc->story_of(3), 3u);
+  EXPECT_EQ(sc->story_of(1), StoryClusterer::kNone);
+  std::vector<StorySummary> sums = sc->Summaries(4);
+  ASSERT_EQ(sums.size(), 1u);
+  EXPECT_EQ(sums[0].anchor, 3u);
+  EXPECT_EQ(sums[0].size, 2u);
+  EXPECT_EQ(sums[0].groups, 1u);
+  EXPECT_EQ(sums[0].members, (std::vector<uint32_t>{0, 3}));
+  EXPECT_EQ(sums[0].sources, (std::vector<uint32_t>{7, 9}));
+  EXPECT_EQ(sums[0].first_date, k2025);
+  EXPECT_EQ(sums[0].last_date, k2025 + 2 * kDay);
+  EXPECT_EQ(sums[0].top_terms.size(), 4u);
+}
+
+TEST_F(StoryClustererTest, SerializeRoundTripContinuesIdentically) {
+  std::vector<SeedDoc> seed = LoadSeed();
+  ASSERT_EQ(seed.size(), 4u);
+  std::mt19937 rng(9);
+  std::vector<StoryFeatures> feats;
+  for (int i = 0; i < 50; ++i) feats.push_back(Features("", RandomText(&rng, 40)));
+  for (const SeedDoc& d : seed) feats.push_back(Features(d.title, d.text));
+  auto a = StoryClusterer::Create();
+  ASSERT_TRUE(a.ok());
+  for (uint32_t i = 0; i < 52; ++i) a->Assign(i, feats[i], k2025, i % 3, StoryClusterer::kNone);
+  std::string blob;
+  a->Serialize(&blob);
+  auto b = StoryClusterer::Deserialize(blob);
+  ASSERT_TRUE(b.ok()) << b.status();
+  std::string blob2;
+  b->Serialize(&blob2);
+  EXPECT_EQ(blob, blob2);
+  for (uint32_t i = 52; i < feats.size(); ++i) {
+    EXPECT_EQ(a->Assign(i, feats[i], k2025, i % 3, StoryClusterer::kNone),
+              b->Assign(i, feats[i], k2025, i % 3, StoryClusterer::kNone));
+  }
+  for (uint32_t i = 0; i < feats.size(); ++i) EXPECT_EQ(a->story_of(i), b->story_of(i));
+  // Corruption is detected.
+  std::string bad = blob;
+  bad[bad.size() / 2] ^= 1;
+  EXPECT_EQ(StoryClusterer::Deserialize(bad).status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(StoryClusterer::Deserialize(blob.substr(0, blob.size() - 3)).status().code(),
+            absl::StatusCode::kDataLoss);
+  EXPECT_FALSE(StoryClusterer::Deserialize("").ok());
+}
+
+TEST(StoryOptionsTest, Validate) {
+  EXPECT_TRUE(StoryOptions{}.Validate().ok());
+  StoryOptions o;
+  o.threshold = 0;
+  EXPECT_FALSE(o.Validate().ok());
+  o = {};
+  o.decay_half_life_seconds = 0;
+  EXPECT_FALSE(o.Validate().ok());
+  o = {};
+  o.doc_terms = 0;
+  EXPECT_FALSE(StoryClusterer::Create(o).ok());
+}
+
+}  // namespace
+}  // namespace nazir

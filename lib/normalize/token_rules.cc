@@ -173,8 +173,10 @@ class ChunkScanner {
       host_memo_end_ = j;
       host_valid_start_ = std::string_view::npos;
       if (j < end_ && t_[j] == '/' && t_[j - 1] != '.') {
-        size_t last_dot = t_.rfind('.', j - 1);
-        bool tld_ok = last_dot != std::string_view::npos && last_dot >= i && j - last_dot - 1 >= 2;
+        size_t last_dot = j;
+        while (last_dot > i && t_[last_dot - 1] != '.') --last_dot;
+        last_dot = last_dot > i ? last_dot - 1 : std::string_view::npos;  // bounded: no rescans
+        bool tld_ok = last_dot != std::string_view::npos && j - last_dot - 1 >= 2;
         for (size_t k = last_dot + 1; tld_ok && k < j; ++k) tld_ok = IsLower(t_[k]);
         if (tld_ok) {
           // No empty label: start after the last "..", on a label character, before last_dot.

@@ -167,6 +167,12 @@ struct TokenizerState {
     return true;
   }
 
+  // First ' ' in text[from, end), or end.
+  static size_t FindSpace(std::string_view text, size_t from, size_t end) {
+    const void* hit = std::memchr(text.data() + from, ' ', end - from);
+    return hit == nullptr ? end : static_cast<size_t>(static_cast<const char*>(hit) - text.data());
+  }
+
   bool FastStart(std::string_view text, size_t i, size_t end) const {
     size_t len;
     return ClassAt(reinterpret_cast<const uint8_t*>(text.data()), i, end, &len) != kSlow;
@@ -192,16 +198,13 @@ struct TokenizerState {
       }
       // ICU region: this chunk plus every following chunk that starts with a non-fast code point.
       tokens->resize(mark);
-      size_t region_end = text.find(' ', pos);
+      size_t region_end = FindSpace(text, pos, end);
       for (;;) {
-        if (region_end >= end) {
-          region_end = end;
-          break;
-        }
+        if (region_end >= end) break;
         size_t next = region_end;
         while (next < end && text[next] == ' ') ++next;
         if (next >= end || FastStart(text, next, end)) break;
-        region_end = text.find(' ', next);
+        region_end = FindSpace(text, next, end);
       }
       icu.Segment(text, pos, region_end, tokens);
       pos = region_end;

@@ -2,8 +2,10 @@
 // (and just outside) the fast alphabet, token views, moves.
 #include "nazir/normalize/tokenizer.h"
 
+#include <chrono>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -136,6 +138,57 @@ TEST(NormalizeTokenizerTest, IcuStatusAssumptions) {
       }
     }
   }
+}
+
+}  // namespace
+}  // namespace nazir
+
+namespace nazir {
+namespace {
+
+// Long inputs without spaces that defeat the chunking: every step must stay linear. A quadratic
+// step would take minutes on these (each is ~0.5 MB); linear work takes milliseconds.
+TEST(NormalizeTokenizerTest, PathologicalInputsStayLinear) {
+  auto analyzer = TextAnalyzer::Create();
+  ASSERT_TRUE(analyzer.ok());
+  const std::vector<std::string> patterns = {"a/",      "#a",   "a@",  "@a", "a.b/",    "ﷺ",
+                                             "x\u0301", "www.", "a..", "1,", "#\u0301", "a\u200D"};
+  std::vector<std::string_view> tokens;
+  for (const std::string& p : patterns) {
+    std::string text;
+    while (text.size() < 500000) text += p;
+    const auto start = std::chrono::steady_clock::now();
+    analyzer->Analyze(text, &tokens);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_LT(seconds, 20.0) << "pattern '" << p << "'";
+  }
+}
+
+TEST(NormalizeTokenizerTest, NormalizerIsThreadSafe) {
+  auto normalizer = Normalizer::Create();
+  ASSERT_TRUE(normalizer.ok());
+  std::vector<std::string> texts;
+  std::mt19937_64 rng(11);
+  for (int i = 0; i < 2000; ++i) texts.push_back(testing::NastyString(rng, 30));
+  std::vector<std::string> expected;
+  for (const auto& t : texts) expected.push_back(normalizer->Normalize(t));
+  std::vector<int> mismatches(4, 0);
+  std::vector<std::thread> threads;
+  for (int k = 0; k < 4; ++k) {
+    threads.emplace_back([&, k] {
+      auto tokenizer = Tokenizer::Create();  // one per thread
+      std::string out;
+      std::vector<std::string_view> tokens;
+      for (size_t i = 0; i < texts.size(); ++i) {
+        normalizer->Normalize(texts[i], &out);
+        tokenizer->Tokenize(out, &tokens);
+        mismatches[k] += out != expected[i];
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int k = 0; k < 4; ++k) EXPECT_EQ(mismatches[k], 0) << "thread " << k;
 }
 
 }  // namespace

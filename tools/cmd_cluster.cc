@@ -28,15 +28,21 @@ constexpr char kDescription[] =
     "Bad lines are reported on stderr as FILE:LINE: reason, counted and skipped;\n"
     "the run goes on (use --strict to fail instead).";
 
+// Flag defaults are the library's defaults (EngineOptions{}).
 struct Flags {
+  const EngineOptions d{};
   std::string output, pairs, save;
   std::string id_field = "id", text_field = "text", title_field = "title", date_field = "date",
               source_field = "source";
   std::string hamza_mode = "hamza";
-  double threshold = 0.5, member_threshold = 0.3, lsh_threshold = 0.4;
-  int64_t shingle_size = 4, num_perm = 128, seed = 0x6e617a6972LL, threads = 0, min_tokens = 10,
-          window = 8, batch_docs = 8192, max_messages = 20;
-  bool strict = false, quiet = false;
+  double threshold = d.verify.threshold, member_threshold = d.member_anchor_threshold,
+         link_threshold = d.member_link_threshold, lsh_threshold = d.lsh_threshold,
+         global_fraction = d.global_boilerplate_fraction;
+  int64_t shingle_size = d.sketch.shingle_size, num_perm = d.sketch.num_perm,
+          seed = static_cast<int64_t>(d.sketch.seed), threads = 0, min_tokens = d.min_tokens,
+          window = d.sketch.winnow_window, batch_docs = 8192, max_messages = 20,
+          source_df = d.source_boilerplate_df, global_df = d.global_boilerplate_min;
+  bool strict = false, quiet = false, streaming = false;
 };
 
 absl::StatusOr<EngineOptions> MakeOptions(const Flags& f) {
@@ -50,7 +56,8 @@ absl::StatusOr<EngineOptions> MakeOptions(const Flags& f) {
   } else {
     return absl::InvalidArgumentError("--hamza-mode must be hamza, seat or keep");
   }
-  if (f.shingle_size < 1 || f.num_perm < 1 || f.min_tokens < 1 || f.window < 1) {
+  if (f.shingle_size < 1 || f.num_perm < 1 || f.min_tokens < 1 || f.window < 1 || f.source_df < 1 ||
+      f.global_df < 1) {
     return absl::InvalidArgumentError("sizes must be positive");
   }
   o.sketch.shingle_size = static_cast<uint32_t>(f.shingle_size);
@@ -59,9 +66,14 @@ absl::StatusOr<EngineOptions> MakeOptions(const Flags& f) {
   o.sketch.winnow_window = static_cast<uint32_t>(f.window);
   o.verify.threshold = f.threshold;
   o.member_anchor_threshold = f.member_threshold;
+  o.member_link_threshold = f.link_threshold;
+  o.batch_star = !f.streaming;
   o.lsh_threshold = f.lsh_threshold;
   o.min_tokens = static_cast<uint32_t>(f.min_tokens);
   o.record_pairs = !f.pairs.empty();
+  o.source_boilerplate_df = static_cast<uint32_t>(f.source_df);
+  o.global_boilerplate_min = static_cast<uint32_t>(f.global_df);
+  o.global_boilerplate_fraction = f.global_fraction;
   NAZIR_RETURN_IF_ERROR(o.Validate());
   return o;
 }
@@ -81,6 +93,10 @@ int Run(int argc, char** argv) {
            "near-duplicate if this share of the shorter text's shingles is in the other");
   p.Double("member-threshold", &f.member_threshold,
            "joining a group through a member needs this containment with its anchor");
+  p.Double("link-threshold", &f.link_threshold,
+           "batch: a lone article joins its most similar neighbour's group at this containment");
+  p.Bool("streaming", &f.streaming,
+         "assign articles one at a time in date order, as a feed would, instead of batch stars");
   p.Double("lsh-threshold", &f.lsh_threshold,
            "Jaccard similarity at which MinHash LSH candidate recall is >= 99%");
   p.Int("shingle-size", &f.shingle_size, "words per shingle");
@@ -88,6 +104,12 @@ int Run(int argc, char** argv) {
   p.Int("seed", &f.seed, "hash seed");
   p.Int("window", &f.window, "winnowing window for containment anchors (shingles)");
   p.Int("min-tokens", &f.min_tokens, "documents with fewer words are flagged, never grouped");
+  p.Int("boilerplate-source-df", &f.source_df,
+        "a shingle in this many articles of one source is that source's boilerplate");
+  p.Int("boilerplate-df", &f.global_df,
+        "a shingle in max(this, --boilerplate-fraction of all) articles is boilerplate");
+  p.Double("boilerplate-fraction", &f.global_fraction,
+           "share of all articles above which a shingle is boilerplate");
   p.Int("threads", &f.threads, "worker threads (0 = all cores)");
   p.Int("batch-docs", &f.batch_docs, "documents sketched per parallel batch");
   p.String("hamza-mode", &f.hamza_mode, "hamza folding: hamza, seat or keep");

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "xxhash.h"
+
 #include "nazir/base/check.h"
 #include "nazir/base/status.h"
 #include "nazir/cluster/star_groups.h"
 
-#include "absl/container/flat_hash_map.h"
-#include "absl/strings/str_cat.h"
 #include "engine/internal/engine_state.h"
 
 namespace nazir {
@@ -32,6 +34,10 @@ absl::Status EngineOptions::Validate() const {
   if (!(member_anchor_threshold > 0 && member_anchor_threshold <= 1)) {
     return absl::InvalidArgumentError(
         absl::StrCat("member_anchor_threshold must be in (0, 1], got ", member_anchor_threshold));
+  }
+  if (!(member_link_threshold > 0 && member_link_threshold <= 1)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("member_link_threshold must be in (0, 1], got ", member_link_threshold));
   }
   if (!(lsh_threshold > 0 && lsh_threshold < 1)) {
     return absl::InvalidArgumentError(
@@ -89,6 +95,12 @@ uint32_t EngineState::SourceMix(uint32_t src) const {
 void EngineState::CountDocument(uint32_t slot) {
   std::span<const uint32_t> keys = store.keys(slot);
   if (keys.empty()) return;
+  // Identical shingle sets (re-crawls, one article under two URLs) count
+  // once: otherwise an article crawled eight times by one outlet would make
+  // its own text look like that outlet's boilerplate.
+  const uint64_t text_id =
+      XXH3_64bits_withSeed(keys.data(), keys.size() * sizeof(uint32_t), source_of[slot]);
+  if (!counted_texts.insert(text_id).second) return;
   df_global.AddDocument(keys);
   const uint32_t src = source_of[slot];
   if (src != 0) {
@@ -116,33 +128,24 @@ void EngineState::FilterBoilerplate(uint32_t slot) {
   });
 }
 
-DocStatus EngineState::Classify(uint32_t slot) const {
+DocStatus EngineState::Classify(uint32_t slot, uint32_t keys_before_filter) const {
   const uint32_t tokens = store.num_tokens(slot);
   if (tokens == 0) return DocStatus::kEmpty;
-  if (tokens < options.min_tokens) return DocStatus::kShort;
+  if (tokens < options.min_tokens || keys_before_filter < options.verify.min_shared) {
+    return DocStatus::kShort;
+  }
   if (store.keys(slot).size() < options.verify.min_shared) return DocStatus::kBoilerplateOnly;
   return DocStatus::kOk;
 }
 
-void EngineState::IndexInsert(uint32_t slot) {
-  if (store.has_sig(slot)) lsh.Insert(slot, store.sig(slot));
-  simhash_index.Insert(slot, store.simhash(slot));
-  anchor_index.Insert(slot, store.anchors(slot));
-}
-
-void EngineState::IndexRemove(uint32_t slot) {
-  if (store.has_sig(slot)) lsh.Remove(slot, store.sig(slot));
-  simhash_index.Remove(slot, store.simhash(slot));
-  anchor_index.Remove(slot, store.anchors(slot));
-}
-
-uint32_t EngineState::Assign(uint32_t slot) {
+bool EngineState::Prepare(uint32_t slot) {
+  const uint32_t before = static_cast<uint32_t>(store.keys(slot).size());
   FilterBoilerplate(slot);
-  status[slot] = Classify(slot);
-  if (status[slot] != DocStatus::kOk) {
-    groups.AssignSingleton(slot);
-    return slot;
-  }
+  status[slot] = Classify(slot, before);
+  return status[slot] == DocStatus::kOk;
+}
+
+void EngineState::Verify(uint32_t slot) {
   // Candidates from the three channels.
   candidates.clear();
   if (store.has_sig(slot)) lsh.Query(store.sig(slot), &candidates);
@@ -160,14 +163,11 @@ uint32_t EngineState::Assign(uint32_t slot) {
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
 
-  // Exact verification.
+  // Exact verification against indexed (usable, assigned or batch-pending) docs.
   neighbors.clear();
   const std::span<const uint32_t> keys = store.keys(slot);
   for (uint32_t c : candidates) {
-    if (c == slot || !store.alive(c) || groups.group_of(c) == StarGroups::kNone ||
-        status[c] != DocStatus::kOk) {
-      continue;
-    }
+    if (c == slot || !store.alive(c) || !indexed[c]) continue;
     ++stats.candidates;
     const PairScore s = ScorePair(keys, store.keys(c));
     if (!IsNearDuplicate(s, options.verify)) continue;
@@ -175,11 +175,61 @@ uint32_t EngineState::Assign(uint32_t slot) {
     neighbors.push_back({c, s});
     if (options.record_pairs) pairs.push_back({c, slot, s});
   }
+}
+
+void EngineState::IndexInsert(uint32_t slot) {
+  if (store.has_sig(slot)) lsh.Insert(slot, store.sig(slot));
+  simhash_index.Insert(slot, store.simhash(slot));
+  anchor_index.Insert(slot, store.anchors(slot));
+  indexed[slot] = 1;
+}
+
+void EngineState::IndexRemove(uint32_t slot) {
+  if (!indexed[slot]) return;
+  if (store.has_sig(slot)) lsh.Remove(slot, store.sig(slot));
+  simhash_index.Remove(slot, store.simhash(slot));
+  anchor_index.Remove(slot, store.anchors(slot));
+  indexed[slot] = 0;
+}
+
+uint32_t EngineState::Assign(uint32_t slot) {
+  if (!Prepare(slot)) {
+    groups.AssignSingleton(slot);
+    return slot;
+  }
+  Verify(slot);
+  const std::span<const uint32_t> keys = store.keys(slot);
   const uint32_t g = groups.Assign(
       slot, neighbors, [&](uint32_t anchor) { return ScorePair(keys, store.keys(anchor)); },
       options.member_anchor_threshold);
   IndexInsert(slot);
   return g;
+}
+
+void EngineState::AssignBatch(std::span<const uint32_t> order,
+                              const std::function<void(uint64_t, uint64_t)>& progress) {
+  std::vector<uint32_t> usable;
+  std::vector<StarGroups::Edge> edges;
+  const uint64_t total = order.size();
+  uint64_t done = 0;
+  for (uint32_t slot : order) {
+    if (++done % 4096 == 0 && progress) progress(done, total);
+    if (!Prepare(slot)) {
+      groups.AssignSingleton(slot);
+      continue;
+    }
+    Verify(slot);
+    for (const auto& n : neighbors) edges.push_back({n.slot, slot, n.score.containment});
+    usable.push_back(slot);
+    IndexInsert(slot);
+  }
+  groups.BuildStars(
+      usable, edges,
+      [this](uint32_t a, uint32_t b) {
+        return ScorePair(store.keys(a), store.keys(b)).containment;
+      },
+      options.member_anchor_threshold, options.member_link_threshold);
+  if (progress) progress(total, total);
 }
 
 }  // namespace internal
@@ -215,6 +265,7 @@ absl::StatusOr<uint32_t> Engine::AddSketched(const DocMeta& meta, const DocSketc
   m.metas.push_back(meta);
   m.source_of.push_back(m.SourceIndex(meta.source));
   m.status.push_back(DocStatus::kOk);
+  m.indexed.push_back(0);
   m.CountDocument(slot);
   m.pending.push_back(slot);
   return slot;
@@ -226,13 +277,22 @@ void Engine::AssignPending(const std::function<void(uint64_t, uint64_t)>& progre
     const int64_t d = m.metas[s].date;
     return std::make_tuple(d == DocMeta::kNoDate, d, s);
   };
+  std::erase_if(m.pending, [&](uint32_t s) { return !m.store.alive(s); });
   std::sort(m.pending.begin(), m.pending.end(),
             [&](uint32_t a, uint32_t b) { return key(a) < key(b); });
-  const uint64_t total = m.pending.size();
-  uint64_t done = 0;
-  for (uint32_t slot : m.pending) {
-    if (m.store.alive(slot)) m.Assign(slot);
-    if (progress && (++done % 4096 == 0 || done == total)) progress(done, total);
+  bool fresh = m.options.batch_star;  // no document assigned yet: the graph is ours
+  for (uint32_t s = 0; s < m.store.size() && fresh; ++s) {
+    fresh = m.groups.group_of(s) == StarGroups::kNone;
+  }
+  if (fresh) {
+    m.AssignBatch(m.pending, progress);
+  } else {
+    const uint64_t total = m.pending.size();
+    uint64_t done = 0;
+    for (uint32_t slot : m.pending) {
+      m.Assign(slot);
+      if (progress && (++done % 4096 == 0 || done == total)) progress(done, total);
+    }
   }
   m.pending.clear();
 }
@@ -268,7 +328,7 @@ absl::Status Engine::Remove(std::string_view id) {
     m.pending.erase(pend);
     return absl::OkStatus();
   }
-  if (m.status[slot] == DocStatus::kOk) m.IndexRemove(slot);
+  m.IndexRemove(slot);
   std::vector<uint32_t> orphans = m.groups.Remove(slot);
   for (uint32_t o : orphans) m.IndexRemove(o);
   for (uint32_t o : orphans) m.Assign(o);

@@ -10,6 +10,7 @@
 //     u32 anchors[], u8 has_sig, u32 sig[num_perm] if has_sig
 //   u32 #pending, u32 pending[]
 //   DF sketches (global, per-source): u64 #documents, u16 counters[]
+//   u64 #counted texts, u64 digests[]
 //   u64 XXH64 of every byte before it
 //
 // Keys are stored after boilerplate removal, exactly as the index uses them,
@@ -19,12 +20,13 @@
 #include <cstring>
 #include <string>
 
+#include "absl/strings/str_cat.h"
+#include "xxhash.h"
+
 #include "nazir/base/status.h"
 #include "nazir/engine/engine.h"
 
-#include "absl/strings/str_cat.h"
 #include "engine/internal/engine_state.h"
-#include "xxhash.h"
 
 namespace nazir {
 namespace {
@@ -99,6 +101,8 @@ void WriteOptions(Writer& w, const EngineOptions& o) {
   w.Pod(o.verify.threshold);
   w.Pod(o.verify.min_shared);
   w.Pod(o.member_anchor_threshold);
+  w.Pod(o.member_link_threshold);
+  w.Pod(static_cast<uint8_t>(o.batch_star));
   w.Pod(o.lsh_threshold);
   w.Pod(static_cast<int32_t>(o.simhash_max_distance));
   w.Pod(o.min_tokens);
@@ -110,12 +114,13 @@ void WriteOptions(Writer& w, const EngineOptions& o) {
 }
 
 bool ReadOptions(Reader& r, EngineOptions* o) {
-  uint8_t hamza, record;
+  uint8_t hamza, record, batch_star;
   int32_t simd, df;
   bool ok = r.Pod(&hamza) && r.Pod(&o->sketch.shingle_size) && r.Pod(&o->sketch.num_perm) &&
             r.Pod(&o->sketch.seed) && r.Pod(&o->sketch.winnow_window) &&
             r.Pod(&o->verify.threshold) && r.Pod(&o->verify.min_shared) &&
-            r.Pod(&o->member_anchor_threshold) && r.Pod(&o->lsh_threshold) && r.Pod(&simd) &&
+            r.Pod(&o->member_anchor_threshold) && r.Pod(&o->member_link_threshold) &&
+            r.Pod(&batch_star) && r.Pod(&o->lsh_threshold) && r.Pod(&simd) &&
             r.Pod(&o->min_tokens) && r.Pod(&o->source_boilerplate_df) &&
             r.Pod(&o->global_boilerplate_min) && r.Pod(&o->global_boilerplate_fraction) &&
             r.Pod(&df) && r.Pod(&record);
@@ -124,6 +129,7 @@ bool ReadOptions(Reader& r, EngineOptions* o) {
   o->simhash_max_distance = simd;
   o->df_log2_width = df;
   o->record_pairs = record != 0;
+  o->batch_star = batch_star != 0;
   return true;
 }
 
@@ -168,6 +174,8 @@ absl::Status Engine::Save(const std::string& path) const {
     std::span<const uint16_t> c = df->counters();
     w.buf().append(reinterpret_cast<const char*>(c.data()), c.size() * sizeof(uint16_t));
   }
+  w.Pod(static_cast<uint64_t>(state.counted_texts.size()));
+  for (uint64_t t : state.counted_texts) w.Pod(t);
   w.Pod(static_cast<uint64_t>(XXH64(w.buf().data(), w.buf().size(), 0)));
 
   const std::string tmp = path + ".tmp";
@@ -275,7 +283,15 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path) {
     if (!r.Pod(&docs) || !r.Raw(df->counters().size(), &counters)) return corrupt("df sketch");
     df->Restore(std::move(counters), docs);
   }
+  uint64_t num_counted;
+  if (!r.Pod(&num_counted)) return corrupt("counted texts");
+  for (uint64_t i = 0; i < num_counted; ++i) {
+    uint64_t t;
+    if (!r.Pod(&t)) return corrupt("counted texts");
+    m.counted_texts.insert(t);
+  }
   // Groups, then the candidate indexes.
+  m.indexed.assign(n, 0);
   for (uint32_t s = 0; s < n; ++s) {
     if (!m.store.alive(s) || group[s] == StarGroups::kNone) continue;
     if (m.status[s] != DocStatus::kOk) {

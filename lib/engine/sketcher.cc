@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+
 #include "nazir/base/status.h"
 #include "nazir/normalize/tokenizer.h"
 #include "nazir/shingle/shingle.h"
@@ -9,8 +11,6 @@
 #include "nazir/sketch/shingle_set.h"
 #include "nazir/sketch/simhash.h"
 #include "nazir/sketch/winnow.h"
-
-#include "absl/strings/str_cat.h"
 
 namespace nazir {
 

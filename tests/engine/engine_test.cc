@@ -96,7 +96,7 @@ TEST(EngineTest, SourceBoilerplateDoesNotMakeDuplicates) {
   EXPECT_GE(groups.size(), 30u - EngineOptions{}.source_boilerplate_df);
 }
 
-TEST(EngineTest, BatchOrdersByDateAndAnchorsAtEarliest) {
+TEST(EngineTest, BatchAnchorsEachGroupAtItsMostConnectedArticle) {
   std::mt19937 rng(9);
   const auto words = RandomWords(300, rng);
   auto engine = MakeEngine();

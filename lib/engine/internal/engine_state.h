@@ -2,9 +2,14 @@
 #ifndef NAZIR_ENGINE_INTERNAL_ENGINE_STATE_H_
 #define NAZIR_ENGINE_INTERNAL_ENGINE_STATE_H_
 
+#include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 
 #include "nazir/cluster/star_groups.h"
 #include "nazir/engine/engine.h"
@@ -13,8 +18,6 @@
 #include "nazir/index/lsh.h"
 #include "nazir/index/simhash_index.h"
 #include "nazir/index/sketch_store.h"
-
-#include "absl/container/flat_hash_map.h"
 
 namespace nazir::internal {
 
@@ -26,11 +29,20 @@ struct EngineState {
   void CountDocument(uint32_t slot);
   uint32_t GlobalThreshold() const;
   void FilterBoilerplate(uint32_t slot);
-  DocStatus Classify(uint32_t slot) const;
+  DocStatus Classify(uint32_t slot, uint32_t keys_before_filter) const;
+  // Boilerplate removal and classification; true if the document is usable.
+  bool Prepare(uint32_t slot);
+  // Fills `neighbors` with the verified near-duplicates of `slot` among the
+  // indexed documents (and `pairs` if recording).
+  void Verify(uint32_t slot);
   void IndexInsert(uint32_t slot);
   void IndexRemove(uint32_t slot);
-  // Filters, verifies candidates, assigns the group, indexes the slot.
+  // Streaming: prepares, verifies, assigns the group, indexes the slot.
   uint32_t Assign(uint32_t slot);
+  // Batch: prepares, verifies and indexes `order` (by date), then builds
+  // star groups over the whole verified-pair graph.
+  void AssignBatch(std::span<const uint32_t> order,
+                   const std::function<void(uint64_t, uint64_t)>& progress);
 
   EngineOptions options;
   ParamsFingerprint fingerprint;
@@ -40,10 +52,13 @@ struct EngineState {
   std::vector<DocMeta> metas;
   std::vector<uint32_t> source_of;
   std::vector<DocStatus> status;
+  std::vector<uint8_t> indexed;  // in the candidate indexes
   absl::flat_hash_map<std::string, uint32_t> id_to_slot;
   std::vector<std::string> sources{""};
   absl::flat_hash_map<std::string, uint32_t> source_ids;
   DfSketch df_source, df_global;
+  // Digests of (source, shingle set) already counted in the DF sketches.
+  absl::flat_hash_set<uint64_t> counted_texts;
   LshIndex lsh;
   SimHashIndex simhash_index;
   AnchorIndex anchor_index;

@@ -15,9 +15,12 @@
 //   NAZIR_ASSIGN_OR_RETURN(auto engine, Engine::Open("feed.nzi"));
 //
 // Batch use: sketch in parallel with one Sketcher per thread, hand the sketches
-// to AddSketched() (cheap, sequential), then AssignPending() assigns all of
-// them in (date, insertion) order through the same code path Add() uses. The
-// `nazir cluster` command does exactly this (see BatchRunner).
+// to AddSketched() (cheap, sequential), then AssignPending() inserts all of
+// them, in (date, insertion) order, into the same indexes Add() uses. When the
+// engine held no assigned document before, the groups are then built by batch
+// star clustering over the whole verified-pair graph (centers by degree);
+// otherwise each pending document is assigned as Add() would. The
+// `nazir cluster` command does exactly this.
 //
 // How a group is formed (see nazir/cluster/star_groups.h for the rule):
 //   1. Boilerplate removal: shingles that occur in many documents of the same
@@ -46,13 +49,13 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
 #include "nazir/base/fingerprint.h"
 #include "nazir/cluster/verify.h"
 #include "nazir/engine/sketcher.h"
 #include "nazir/index/sketch_store.h"
-
-#include "absl/status/status.h"
-#include "absl/status/statusor.h"
 
 namespace nazir {
 
@@ -61,10 +64,20 @@ struct EngineOptions {
   // Exact near-duplicate test: containment of the shorter text in the longer
   // >= verify.threshold (default 0.5) and >= verify.min_shared shingles.
   VerifyOptions verify;
-  // Star rule (b): a document may join a group through a member it
-  // near-duplicates only if its containment with the group's anchor is at
-  // least this. Lower = bigger groups; 1.0 disables rule (b).
-  double member_anchor_threshold = 0.3;
+  // A document may join a group through a member it near-duplicates only if
+  // its containment with the group's anchor is at least this (bounded drift;
+  // see nazir/cluster/star_groups.h). Lower = bigger groups; 1.0 = members
+  // must be near-duplicates of the anchor itself.
+  double member_anchor_threshold = 0.2;
+  // Batch only: a small group (or lone document) left by the star pass moves
+  // into a neighbouring group if one of its members near-duplicates a member
+  // there at this containment or more (and member_anchor_threshold holds for
+  // every moving member).
+  double member_link_threshold = 0.7;
+  // AssignPending on a fresh engine builds groups by batch star clustering
+  // (centers by degree in the whole near-duplicate graph). false: assign one
+  // document at a time in date order exactly as a feed would (Add()).
+  bool batch_star = true;
   // Jaccard similarity at which the MinHash LSH channel has >= 99% recall
   // (bands x rows are derived from it, see nazir/index/lsh.h).
   double lsh_threshold = 0.4;
@@ -77,8 +90,8 @@ struct EngineOptions {
   uint32_t source_boilerplate_df = 8;
   // Boilerplate: a shingle seen in at least max(global_boilerplate_min,
   // global_boilerplate_fraction * documents) documents of any source.
-  uint32_t global_boilerplate_min = 100;
-  double global_boilerplate_fraction = 0.01;
+  uint32_t global_boilerplate_min = 50;
+  double global_boilerplate_fraction = 0.002;
   // Size of each document-frequency sketch: 2 rows x 2^df_log2_width 16-bit
   // counters (8 MiB at 21). Raise it for corpora of millions of documents.
   int df_log2_width = 21;
@@ -148,8 +161,10 @@ class Engine {
   // the sketch was made under other parameters; AlreadyExists on a duplicate id.
   absl::StatusOr<uint32_t> AddSketched(const DocMeta& meta, const DocSketch& sketch);
   // Assigns every pending document, ordered by (date, insertion); documents
-  // without a date come after dated ones. `progress(done, total)` is called
-  // now and then if set.
+  // without a date come after dated ones. On an engine with no assigned
+  // document yet this is batch star clustering (see the header comment);
+  // otherwise streaming assignment in that order. `progress(done, total)` is
+  // called now and then if set.
   void AssignPending(const std::function<void(uint64_t, uint64_t)>& progress = nullptr);
 
   // Removes a document. If it anchored a group, the remaining members are

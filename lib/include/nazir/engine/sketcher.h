@@ -20,18 +20,18 @@
 #include <span>
 #include <string_view>
 
+#include "absl/status/statusor.h"
+
 #include "nazir/base/fingerprint.h"
 #include "nazir/index/sketch_store.h"
 #include "nazir/normalize/normalizer.h"
-
-#include "absl/status/statusor.h"
 
 namespace nazir {
 
 struct SketchOptions {
   NormalizerOptions normalizer;
   // Words per shingle. 4 was measured best on SaudiNewsNet (see README).
-  uint32_t shingle_size = 4;
+  uint32_t shingle_size = 8;
   // MinHash lanes (k). Multiple of 8, 16..1024.
   uint32_t num_perm = 128;
   // Seed of every hash function (token hash, MinHash, SimHash).

@@ -40,7 +40,7 @@ struct Flags {
          global_fraction = d.global_boilerplate_fraction;
   int64_t shingle_size = d.sketch.shingle_size, num_perm = d.sketch.num_perm,
           seed = static_cast<int64_t>(d.sketch.seed), threads = 0, min_tokens = d.min_tokens,
-          window = d.sketch.winnow_window, batch_docs = 8192, max_messages = 20,
+          window = d.sketch.winnow_window, batch_docs = 2048, max_messages = 20,
           source_df = d.source_boilerplate_df, global_df = d.global_boilerplate_min;
   bool strict = false, quiet = false, streaming = false;
 };
@@ -137,8 +137,6 @@ int Run(int argc, char** argv) {
   ro.fields = {f.id_field, f.text_field, f.title_field, f.date_field, f.source_field};
   auto reader = CorpusReader::Open(input, ro);
   if (!reader.ok()) return Fail(reader.status());
-  auto engine = Engine::Create(*options);
-  if (!engine.ok()) return Fail(engine.status());
 
   FILE* out = stdout;
   if (!f.output.empty() && f.output != "-") {
@@ -147,6 +145,9 @@ int Run(int argc, char** argv) {
   }
 
   const int threads = f.threads > 0 ? static_cast<int>(f.threads) : omp_get_max_threads();
+  options->threads = threads;
+  auto engine = Engine::Create(*options);
+  if (!engine.ok()) return Fail(engine.status());
   std::vector<Sketcher> sketchers;
   for (int t = 0; t < threads; ++t) {
     auto sk = (*engine)->NewSketcher();
@@ -254,6 +255,14 @@ int Run(int argc, char** argv) {
         static_cast<unsigned long long>(flagged), static_cast<long long>(skipped_lines),
         static_cast<long long>(total_issues), secs, sketch_seconds,
         secs > 0 ? reader->bytes_decoded() / 1e6 / secs : 0.0, threads, PeakRssBytes() / 1e6);
+    std::fprintf(stderr,
+                 "nazir cluster: %llu candidate pairs verified, %llu near-duplicate pairs "
+                 "(found by MinHash LSH %llu, SimHash %llu, anchors %llu)\n",
+                 static_cast<unsigned long long>(st.candidates),
+                 static_cast<unsigned long long>(st.verified),
+                 static_cast<unsigned long long>(st.verified_lsh),
+                 static_cast<unsigned long long>(st.verified_simhash),
+                 static_cast<unsigned long long>(st.verified_anchor));
     if (total_issues > 0) {
       std::string kinds;
       for (const auto& [k, c] : issue_counts) {

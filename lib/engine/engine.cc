@@ -11,6 +11,7 @@
 #include "nazir/cluster/star_groups.h"
 
 #include "engine/internal/engine_state.h"
+#include <omp.h>
 
 namespace nazir {
 
@@ -92,23 +93,45 @@ uint32_t EngineState::SourceMix(uint32_t src) const {
   return x;
 }
 
-void EngineState::CountDocument(uint32_t slot) {
-  std::span<const uint32_t> keys = store.keys(slot);
-  if (keys.empty()) return;
+int EngineState::Threads() const {
+  return options.threads > 0 ? options.threads : omp_get_max_threads();
+}
+
+void EngineState::CountDocuments(std::span<const uint32_t> slots) {
   // Identical shingle sets (re-crawls, one article under two URLs) count
   // once: otherwise an article crawled eight times by one outlet would make
   // its own text look like that outlet's boilerplate.
-  const uint64_t text_id =
-      XXH3_64bits_withSeed(keys.data(), keys.size() * sizeof(uint32_t), source_of[slot]);
-  if (!counted_texts.insert(text_id).second) return;
-  df_global.AddDocument(keys);
-  const uint32_t src = source_of[slot];
-  if (src != 0) {
-    const uint32_t mix = SourceMix(src);
-    scratch_keys.assign(keys.begin(), keys.end());
-    for (uint32_t& k : scratch_keys) k ^= mix;
-    df_source.AddDocument(scratch_keys);
+  const int64_t n = static_cast<int64_t>(slots.size());
+  std::vector<uint64_t> text_id(n);
+#pragma omp parallel for num_threads(Threads()) schedule(static)
+  for (int64_t i = 0; i < n; ++i) {
+    std::span<const uint32_t> keys = store.keys(slots[i]);
+    text_id[i] =
+        XXH3_64bits_withSeed(keys.data(), keys.size() * sizeof(uint32_t), source_of[slots[i]]);
   }
+  std::vector<uint32_t> count;
+  count.reserve(n);
+  for (int64_t i = 0; i < n; ++i) {
+    if (!store.keys(slots[i]).empty() && counted_texts.insert(text_id[i]).second) {
+      count.push_back(slots[i]);
+    }
+  }
+  // Each thread owns a stripe of both sketches and sees every document in
+  // order: the counts equal sequential counting exactly.
+  const uint32_t parts = static_cast<uint32_t>(std::min<int64_t>(Threads(), 2 * count.size() + 1));
+#pragma omp parallel num_threads(parts)
+  {
+    const uint32_t part = static_cast<uint32_t>(omp_get_thread_num());
+    for (uint32_t slot : count) {
+      std::span<const uint32_t> keys = store.keys(slot);
+      df_global.AddDocumentPart(keys, 0, part, parts);
+      if (source_of[slot] != 0) {
+        df_source.AddDocumentPart(keys, SourceMix(source_of[slot]), part, parts);
+      }
+    }
+  }
+  df_global.AddDocumentCount(count.size());
+  df_source.AddDocumentCount(count.size());
 }
 
 uint32_t EngineState::GlobalThreshold() const {
@@ -117,15 +140,29 @@ uint32_t EngineState::GlobalThreshold() const {
   return std::max<uint32_t>(options.global_boilerplate_min, static_cast<uint32_t>(frac));
 }
 
-void EngineState::FilterBoilerplate(uint32_t slot) {
+bool EngineState::Prepare(uint32_t slot, Scratch& sc) {
+  const uint32_t before = static_cast<uint32_t>(store.keys(slot).size());
   const uint32_t src = source_of[slot];
-  const uint32_t mix = SourceMix(src);
   const uint32_t global_thr = GlobalThreshold();
   const uint32_t source_thr = options.source_boilerplate_df;
-  stats.boilerplate_keys_dropped += store.FilterKeys(slot, [&](uint32_t key) {
-    if (df_global.Count(key) >= global_thr) return true;
-    return src != 0 && df_source.Count(key ^ mix) >= source_thr;
-  });
+  auto drop = [&](std::span<const uint32_t> keys) {
+    sc.df_global.resize(keys.size());
+    df_global.CountMany(keys, 0, sc.df_global);
+    sc.df_source.assign(keys.size(), 0);
+    if (src != 0) df_source.CountMany(keys, SourceMix(src), sc.df_source);
+  };
+  auto boiler = [&](uint32_t i, uint32_t) {
+    return sc.df_global[i] >= global_thr || sc.df_source[i] >= source_thr;
+  };
+  // Keys first, then anchors (the counts are recomputed for each array).
+  drop(store.keys(slot));
+  const uint32_t dropped = store.FilterKeys(slot, boiler, [](uint32_t, uint32_t) { return false; });
+  drop(store.anchors(slot));
+  store.FilterKeys(
+      slot, [](uint32_t, uint32_t) { return false; }, boiler);
+  sc.stats.boilerplate_keys_dropped += dropped;
+  status[slot] = Classify(slot, before);
+  return status[slot] == DocStatus::kOk;
 }
 
 DocStatus EngineState::Classify(uint32_t slot, uint32_t keys_before_filter) const {
@@ -138,42 +175,53 @@ DocStatus EngineState::Classify(uint32_t slot, uint32_t keys_before_filter) cons
   return DocStatus::kOk;
 }
 
-bool EngineState::Prepare(uint32_t slot) {
-  const uint32_t before = static_cast<uint32_t>(store.keys(slot).size());
-  FilterBoilerplate(slot);
-  status[slot] = Classify(slot, before);
-  return status[slot] == DocStatus::kOk;
-}
-
-void EngineState::Verify(uint32_t slot) {
-  // Candidates from the three channels.
-  candidates.clear();
-  if (store.has_sig(slot)) lsh.Query(store.sig(slot), &candidates);
-  const size_t n_lsh = candidates.size();
+void EngineState::Verify(uint32_t slot, Scratch& sc, const std::vector<uint32_t>* rank) const {
+  // Candidates from the three channels, de-duplicated with an epoch array
+  // (no sorting, no allocation once warm).
+  if (sc.seen.size() < store.size()) {
+    sc.seen.resize(store.size(), 0);
+    sc.channel.resize(store.size(), 0);
+  }
+  if (++sc.epoch == 0) {  // wrapped: reset
+    std::fill(sc.seen.begin(), sc.seen.end(), 0);
+    sc.epoch = 1;
+  }
+  sc.candidates.clear();
+  const uint32_t my_rank = rank ? (*rank)[slot] : 0;
+  auto add = [&](uint32_t c, uint8_t bit) {
+    if (sc.seen[c] != sc.epoch) {
+      if (c == slot || !indexed[c] || !store.alive(c)) return;
+      if (rank != nullptr && (*rank)[c] >= my_rank) return;
+      sc.seen[c] = sc.epoch;
+      sc.channel[c] = 0;
+      sc.candidates.push_back(c);
+    }
+    sc.channel[c] |= bit;
+  };
+  if (store.has_sig(slot)) lsh.ForEachCandidate(store.sig(slot), [&](uint32_t c) { add(c, 1); });
+  sc.slots_scratch.clear();
   simhash_index.Query(
       store.simhash(slot), options.simhash_max_distance,
-      [this](uint32_t s) { return store.simhash(s); }, &candidates);
-  const size_t n_sim = candidates.size() - n_lsh;
-  anchor_index.Query(
-      store.anchors(slot), [](uint32_t) { return false; }, &anchor_hits, &scratch_slots);
-  for (const auto& h : anchor_hits) candidates.push_back(h.slot);
-  stats.cand_lsh += n_lsh;
-  stats.cand_simhash += n_sim;
-  stats.cand_anchor += anchor_hits.size();
-  std::sort(candidates.begin(), candidates.end());
-  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+      [this](uint32_t s) { return store.simhash(s); }, &sc.slots_scratch);
+  for (uint32_t c : sc.slots_scratch) add(c, 2);
+  anchor_index.ForEachPosting(store.anchors(slot), [&](uint32_t c) { add(c, 4); });
 
-  // Exact verification against indexed (usable, assigned or batch-pending) docs.
-  neighbors.clear();
+  // Exact verification.
+  sc.neighbors.clear();
   const std::span<const uint32_t> keys = store.keys(slot);
-  for (uint32_t c : candidates) {
-    if (c == slot || !store.alive(c) || !indexed[c]) continue;
-    ++stats.candidates;
+  for (uint32_t c : sc.candidates) {
+    ++sc.stats.candidates;
+    const uint8_t ch = sc.channel[c];
+    sc.stats.cand_lsh += ch & 1;
+    sc.stats.cand_simhash += (ch >> 1) & 1;
+    sc.stats.cand_anchor += (ch >> 2) & 1;
     const PairScore s = ScorePair(keys, store.keys(c));
     if (!IsNearDuplicate(s, options.verify)) continue;
-    ++stats.verified;
-    neighbors.push_back({c, s});
-    if (options.record_pairs) pairs.push_back({c, slot, s});
+    ++sc.stats.verified;
+    sc.stats.verified_lsh += ch & 1;
+    sc.stats.verified_simhash += (ch >> 1) & 1;
+    sc.stats.verified_anchor += (ch >> 2) & 1;
+    sc.neighbors.push_back({c, s});
   }
 }
 
@@ -192,15 +240,33 @@ void EngineState::IndexRemove(uint32_t slot) {
   indexed[slot] = 0;
 }
 
+void EngineState::MergeStats(const EngineStats& s) {
+  stats.candidates += s.candidates;
+  stats.verified += s.verified;
+  stats.cand_lsh += s.cand_lsh;
+  stats.cand_simhash += s.cand_simhash;
+  stats.cand_anchor += s.cand_anchor;
+  stats.verified_lsh += s.verified_lsh;
+  stats.verified_simhash += s.verified_simhash;
+  stats.verified_anchor += s.verified_anchor;
+  stats.boilerplate_keys_dropped += s.boilerplate_keys_dropped;
+}
+
 uint32_t EngineState::Assign(uint32_t slot) {
-  if (!Prepare(slot)) {
+  scratch.stats = {};
+  if (!Prepare(slot, scratch)) {
+    MergeStats(scratch.stats);
     groups.AssignSingleton(slot);
     return slot;
   }
-  Verify(slot);
+  Verify(slot, scratch, nullptr);
+  MergeStats(scratch.stats);
+  if (options.record_pairs) {
+    for (const auto& n : scratch.neighbors) pairs.push_back({n.slot, slot, n.score});
+  }
   const std::span<const uint32_t> keys = store.keys(slot);
   const uint32_t g = groups.Assign(
-      slot, neighbors, [&](uint32_t anchor) { return ScorePair(keys, store.keys(anchor)); },
+      slot, scratch.neighbors, [&](uint32_t anchor) { return ScorePair(keys, store.keys(anchor)); },
       options.member_anchor_threshold);
   IndexInsert(slot);
   return g;
@@ -208,28 +274,58 @@ uint32_t EngineState::Assign(uint32_t slot) {
 
 void EngineState::AssignBatch(std::span<const uint32_t> order,
                               const std::function<void(uint64_t, uint64_t)>& progress) {
-  std::vector<uint32_t> usable;
-  std::vector<StarGroups::Edge> edges;
-  const uint64_t total = order.size();
-  uint64_t done = 0;
-  for (uint32_t slot : order) {
-    if (++done % 4096 == 0 && progress) progress(done, total);
-    if (!Prepare(slot)) {
-      groups.AssignSingleton(slot);
-      continue;
+  const int threads = Threads();
+  const int64_t n = static_cast<int64_t>(order.size());
+  std::vector<Scratch> tls(threads);
+  std::vector<uint8_t> usable(n);
+  // 1. Boilerplate removal and classification, in parallel.
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 64)
+  for (int64_t i = 0; i < n; ++i) usable[i] = Prepare(order[i], tls[omp_get_thread_num()]);
+  // 2. Index every usable document (sequential: the indexes are not
+  //    concurrent), in date order.
+  std::vector<uint32_t> rank(store.size(), 0xFFFFFFFFu);
+  std::vector<uint32_t> nodes;
+  for (int64_t i = 0; i < n; ++i) {
+    rank[order[i]] = static_cast<uint32_t>(i);
+    if (usable[i]) {
+      IndexInsert(order[i]);
+      nodes.push_back(order[i]);
+    } else {
+      groups.AssignSingleton(order[i]);
     }
-    Verify(slot);
-    for (const auto& n : neighbors) edges.push_back({n.slot, slot, n.score.containment});
-    usable.push_back(slot);
-    IndexInsert(slot);
   }
+  if (progress) progress(n / 2, n);
+  // 3. Verify each document against the earlier ones, in parallel.
+  const int64_t m = static_cast<int64_t>(nodes.size());
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 32)
+  for (int64_t i = 0; i < m; ++i) {
+    Scratch& sc = tls[omp_get_thread_num()];
+    Verify(nodes[i], sc, &rank);
+    for (const auto& nb : sc.neighbors) {
+      sc.edges.push_back({nb.slot, nodes[i], nb.score.containment});
+      if (options.record_pairs) sc.pairs.push_back({nb.slot, nodes[i], nb.score});
+    }
+  }
+  // 4. Star groups over the whole graph. Edges are put in a canonical order
+  //    so the result does not depend on the thread schedule.
+  std::vector<StarGroups::Edge> edges;
+  for (Scratch& sc : tls) {
+    MergeStats(sc.stats);
+    edges.insert(edges.end(), sc.edges.begin(), sc.edges.end());
+    pairs.insert(pairs.end(), sc.pairs.begin(), sc.pairs.end());
+  }
+  auto edge_key = [&](uint32_t a, uint32_t b) { return std::make_pair(rank[b], rank[a]); };
+  std::sort(edges.begin(), edges.end(),
+            [&](const auto& x, const auto& y) { return edge_key(x.a, x.b) < edge_key(y.a, y.b); });
+  std::sort(pairs.begin(), pairs.end(),
+            [&](const auto& x, const auto& y) { return edge_key(x.a, x.b) < edge_key(y.a, y.b); });
   groups.BuildStars(
-      usable, edges,
+      nodes, edges,
       [this](uint32_t a, uint32_t b) {
         return ScorePair(store.keys(a), store.keys(b)).containment;
       },
       options.member_anchor_threshold, options.member_link_threshold);
-  if (progress) progress(total, total);
+  if (progress) progress(n, n);
 }
 
 }  // namespace internal
@@ -266,7 +362,6 @@ absl::StatusOr<uint32_t> Engine::AddSketched(const DocMeta& meta, const DocSketc
   m.source_of.push_back(m.SourceIndex(meta.source));
   m.status.push_back(DocStatus::kOk);
   m.indexed.push_back(0);
-  m.CountDocument(slot);
   m.pending.push_back(slot);
   return slot;
 }
@@ -278,6 +373,7 @@ void Engine::AssignPending(const std::function<void(uint64_t, uint64_t)>& progre
     return std::make_tuple(d == DocMeta::kNoDate, d, s);
   };
   std::erase_if(m.pending, [&](uint32_t s) { return !m.store.alive(s); });
+  m.CountDocuments(m.pending);
   std::sort(m.pending.begin(), m.pending.end(),
             [&](uint32_t a, uint32_t b) { return key(a) < key(b); });
   bool fresh = m.options.batch_star;  // no document assigned yet: the graph is ours
@@ -300,6 +396,8 @@ void Engine::AssignPending(const std::function<void(uint64_t, uint64_t)>& progre
 absl::StatusOr<Assignment> Engine::AddSketch(const DocMeta& meta, const DocSketch& sketch) {
   NAZIR_ASSIGN_OR_RETURN(uint32_t slot, AddSketched(meta, sketch));
   impl_->pending.pop_back();
+  const uint32_t one[1] = {slot};
+  impl_->CountDocuments(one);
   impl_->Assign(slot);
   return AssignmentOf(slot);
 }

@@ -9,7 +9,7 @@ namespace nazir {
 namespace {
 
 TEST(DfSketchTest, NeverUnderestimatesAndRarelyOverestimatesMuch) {
-  DfSketch df(16);  // 65536 counters per row: deliberately small
+  DfSketch df(17);  // 131072 counters for ~20000 keys: deliberately small
   std::mt19937 rng(1);
   std::unordered_map<uint32_t, uint32_t> truth;
   std::vector<uint32_t> vocab(20000);

@@ -21,7 +21,8 @@ TEST(SketchStoreTest, AddFilterRemove) {
   EXPECT_TRUE(store.has_sig(sa));
   EXPECT_FALSE(store.has_sig(sb));
   EXPECT_EQ(store.simhash(sa), 99u);
-  EXPECT_EQ(store.FilterKeys(sa, [](uint32_t k) { return k % 2 == 0; }), 2u);
+  auto even = [](uint32_t, uint32_t k) { return k % 2 == 0; };
+  EXPECT_EQ(store.FilterKeys(sa, even, even), 2u);
   EXPECT_EQ(std::vector<uint32_t>(store.keys(sa).begin(), store.keys(sa).end()),
             (std::vector<uint32_t>{1, 3}));
   EXPECT_TRUE(store.anchors(sa).empty());

@@ -21,28 +21,49 @@
 
 namespace nazir::internal {
 
+// Per-thread working memory for Prepare/Verify, reused across documents.
+struct Scratch {
+  std::vector<uint32_t> candidates, slots_scratch;
+  // seen[slot] == epoch: slot already a candidate of the current query, found
+  // by the channels in channel[slot] (bit 0 LSH, 1 SimHash, 2 anchors).
+  std::vector<uint32_t> seen;
+  std::vector<uint8_t> channel;
+  uint32_t epoch = 0;
+  std::vector<uint32_t> df_global, df_source;
+  std::vector<StarGroups::Neighbor> neighbors;
+  std::vector<StarGroups::Edge> edges;  // batch: verified pairs found
+  std::vector<VerifiedPair> pairs;      // batch: recorded pairs
+  EngineStats stats;                    // counters to merge into the engine's
+};
+
 struct EngineState {
   EngineState(const EngineOptions& opts, ParamsFingerprint fp);
 
   uint32_t SourceIndex(std::string_view source);  // 0 = no source
   uint32_t SourceMix(uint32_t src) const;
-  void CountDocument(uint32_t slot);
+  // Counts the documents' keys in the DF sketches, each distinct (source,
+  // shingle set) once. Parallel over documents; deterministic.
+  void CountDocuments(std::span<const uint32_t> slots);
   uint32_t GlobalThreshold() const;
-  void FilterBoilerplate(uint32_t slot);
   DocStatus Classify(uint32_t slot, uint32_t keys_before_filter) const;
   // Boilerplate removal and classification; true if the document is usable.
-  bool Prepare(uint32_t slot);
-  // Fills `neighbors` with the verified near-duplicates of `slot` among the
-  // indexed documents (and `pairs` if recording).
-  void Verify(uint32_t slot);
+  // Touches only `slot` and `scratch`: safe to run for different slots in
+  // parallel.
+  bool Prepare(uint32_t slot, Scratch& scratch);
+  // Fills scratch.neighbors with the verified near-duplicates of `slot` among
+  // the indexed documents (with rank[c] < rank[slot] if `rank` is given).
+  // Const on the engine: safe to run in parallel.
+  void Verify(uint32_t slot, Scratch& scratch, const std::vector<uint32_t>* rank) const;
   void IndexInsert(uint32_t slot);
   void IndexRemove(uint32_t slot);
+  void MergeStats(const EngineStats& s);
   // Streaming: prepares, verifies, assigns the group, indexes the slot.
   uint32_t Assign(uint32_t slot);
-  // Batch: prepares, verifies and indexes `order` (by date), then builds
-  // star groups over the whole verified-pair graph.
+  // Batch: prepares (parallel), indexes (sequential), verifies (parallel)
+  // `order` (by date), then builds star groups over the verified-pair graph.
   void AssignBatch(std::span<const uint32_t> order,
                    const std::function<void(uint64_t, uint64_t)>& progress);
+  int Threads() const;
 
   EngineOptions options;
   ParamsFingerprint fingerprint;
@@ -63,14 +84,10 @@ struct EngineState {
   SimHashIndex simhash_index;
   AnchorIndex anchor_index;
   StarGroups groups;
-  std::vector<uint32_t> pending;
+  std::vector<uint32_t> pending;  // added, not yet counted nor assigned
   std::vector<VerifiedPair> pairs;
   EngineStats stats;
-
-  // Scratch, reused across calls.
-  std::vector<uint32_t> candidates, scratch_slots, scratch_keys;
-  std::vector<AnchorIndex::Hit> anchor_hits;
-  std::vector<StarGroups::Neighbor> neighbors;
+  Scratch scratch;  // for the sequential (streaming) path
 };
 
 }  // namespace nazir::internal

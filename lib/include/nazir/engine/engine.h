@@ -80,7 +80,7 @@ struct EngineOptions {
   bool batch_star = true;
   // Jaccard similarity at which the MinHash LSH channel has >= 99% recall
   // (bands x rows are derived from it, see nazir/index/lsh.h).
-  double lsh_threshold = 0.4;
+  double lsh_threshold = 0.8;
   // SimHash fast path: Hamming distance for near-exact copies (<= 3).
   int simhash_max_distance = 3;
   // Documents with fewer tokens are "short": flagged and never grouped.
@@ -92,11 +92,15 @@ struct EngineOptions {
   // global_boilerplate_fraction * documents) documents of any source.
   uint32_t global_boilerplate_min = 50;
   double global_boilerplate_fraction = 0.002;
-  // Size of each document-frequency sketch: 2 rows x 2^df_log2_width 16-bit
-  // counters (8 MiB at 21). Raise it for corpora of millions of documents.
-  int df_log2_width = 21;
+  // Size of each of the two document-frequency sketches (global, per
+  // source): 2^df_log2_width 16-bit counters (8 MiB at 22). Keep it at least
+  // about the number of distinct shingles in the corpus (~0.7 per word).
+  int df_log2_width = 22;
   // Record every verified pair (for `nazir cluster --pairs`).
   bool record_pairs = false;
+  // Threads for the parallel phases of AssignPending (0 = all cores).
+  // Results do not depend on it.
+  int threads = 0;
 
   absl::Status Validate() const;
 };
@@ -134,7 +138,10 @@ struct VerifiedPair {
 struct EngineStats {
   uint64_t docs = 0, alive = 0, groups = 0, multi_doc_groups = 0;
   uint64_t candidates = 0, verified = 0;  // pairs examined / accepted
+  // Candidate pairs, and verified pairs, that each channel produced (a pair
+  // found by several channels counts for each).
   uint64_t cand_lsh = 0, cand_simhash = 0, cand_anchor = 0;
+  uint64_t verified_lsh = 0, verified_simhash = 0, verified_anchor = 0;
   uint64_t boilerplate_keys_dropped = 0;
   size_t memory_bytes = 0;
 };

@@ -52,6 +52,18 @@ class AnchorIndex {
   void Query(std::span<const uint32_t> anchors, Skip skip, std::vector<Hit>* hits,
              std::vector<uint32_t>* scratch) const;
 
+  // Calls fn(slot) for every posting of every anchor in `anchors` (capped
+  // boilerplate anchors excluded); a slot sharing k anchors is visited k
+  // times. Allocation-free.
+  template <typename Fn>
+  void ForEachPosting(std::span<const uint32_t> anchors, Fn fn) const {
+    for (uint32_t a : anchors) {
+      auto it = postings_.find(a);
+      if (it == postings_.end() || it->second.size() >= kMaxPostings) continue;
+      for (uint32_t slot : it->second) fn(slot);
+    }
+  }
+
   size_t num_anchors() const { return postings_.size(); }
   size_t MemoryUsage() const;
 

@@ -61,6 +61,17 @@ class LshIndex {
   // de-duplicated, in no particular order. Does not clear *out.
   void Query(std::span<const uint32_t> sig, std::vector<uint32_t>* out) const;
 
+  // Calls fn(slot) for every slot in a bucket shared with `sig`; a slot
+  // sharing several bands is visited several times. Allocation-free.
+  template <typename Fn>
+  void ForEachCandidate(std::span<const uint32_t> sig, Fn fn) const {
+    for (uint32_t b = 0; b < params_.bands; ++b) {
+      auto it = buckets_.find(BandKey(b, sig));
+      if (it == buckets_.end()) continue;
+      for (uint32_t slot : it->second) fn(slot);
+    }
+  }
+
   // Number of non-empty buckets (for stats and tests).
   size_t num_buckets() const { return buckets_.size(); }
   // Bytes held by the index (approximate).

@@ -60,10 +60,12 @@ class SketchStore {
   std::span<const uint32_t> anchors(uint32_t slot) const {
     return {anchors_.data() + anchor_off_[slot], anchor_len_[slot]};
   }
-  // Drops, in place, every key and anchor of `slot` for which drop(key) is
-  // true (boilerplate removal). Returns the number of keys dropped.
-  template <typename Drop>
-  uint32_t FilterKeys(uint32_t slot, Drop drop);
+  // Drops, in place, every key of `slot` for which drop_key(i, key) is true
+  // and every anchor for which drop_anchor(i, anchor) is true (boilerplate
+  // removal; i is the position in keys(slot) / anchors(slot)). Returns the
+  // number of keys dropped.
+  template <typename DropKey, typename DropAnchor>
+  uint32_t FilterKeys(uint32_t slot, DropKey drop_key, DropAnchor drop_anchor);
   bool has_sig(uint32_t slot) const { return has_sig_[slot]; }
   std::span<const uint32_t> sig(uint32_t slot) const {
     return {sigs_.data() + static_cast<size_t>(slot) * num_perm_, num_perm_};
@@ -85,20 +87,20 @@ class SketchStore {
   std::vector<bool> alive_, has_sig_;
 };
 
-template <typename Drop>
-uint32_t SketchStore::FilterKeys(uint32_t slot, Drop drop) {
-  auto compact = [&](std::vector<uint32_t>& arr, uint64_t off, uint32_t& len) {
+template <typename DropKey, typename DropAnchor>
+uint32_t SketchStore::FilterKeys(uint32_t slot, DropKey drop_key, DropAnchor drop_anchor) {
+  auto compact = [](std::vector<uint32_t>& arr, uint64_t off, uint32_t& len, auto drop) {
     uint32_t* p = arr.data() + off;
     uint32_t out = 0;
     for (uint32_t i = 0; i < len; ++i) {
-      if (!drop(p[i])) p[out++] = p[i];
+      if (!drop(i, p[i])) p[out++] = p[i];
     }
     const uint32_t dropped = len - out;
     len = out;
     return dropped;
   };
-  const uint32_t dropped = compact(keys_, key_off_[slot], key_len_[slot]);
-  if (dropped != 0) compact(anchors_, anchor_off_[slot], anchor_len_[slot]);
+  const uint32_t dropped = compact(keys_, key_off_[slot], key_len_[slot], drop_key);
+  compact(anchors_, anchor_off_[slot], anchor_len_[slot], drop_anchor);
   return dropped;
 }
 

@@ -3,19 +3,19 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <iterator>
 #include <limits>
 #include <memory>
 #include <utility>
 
 #include <Eigen/SparseCore>
 #define XXH_INLINE_ALL
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
 #include <xxhash.h>
 
 #include "nazir/base/check.h"
 #include "nazir/base/status.h"
-
-#include "absl/container/flat_hash_map.h"
-#include "absl/strings/str_cat.h"
 
 namespace nazir {
 namespace internal {
@@ -60,6 +60,7 @@ class SourceDf {
 
 struct Story {
   uint32_t anchor = 0;
+  uint32_t parent = 0;  // index of the story this one was merged into (itself if a root)
   uint32_t size = 0;
   uint32_t groups = 0;
   int64_t first_date = kNoDate, last_date = kNoDate;
@@ -73,7 +74,47 @@ struct Story {
 struct StoryClustererState {
   StoryOptions opt;
   // Corpus statistics.
-  absl::flat_hash_map<uint64_t, uint32_t> df;
+  // Per term: document frequency, and an exponentially decayed count of recent documents
+  // containing it (burstiness).
+  struct TermStat {
+    uint32_t df = 0;
+    float recent = 0;
+    int32_t hour = 0;  // hours since the epoch of the last update of `recent`
+  };
+  absl::flat_hash_map<uint64_t, TermStat> df;
+  TermStat recent_docs;  // the same decayed count over all documents
+
+  double HalfLifeHours() const { return opt.burst_half_life_seconds / 3600.0; }
+  static double Decayed(float count, int32_t from_hour, int32_t hour, double half_life_hours) {
+    if (count == 0) return 0;
+    return count * std::exp2(-(hour - from_hour) / half_life_hours);
+  }
+  static void Bump(TermStat* r, int32_t hour, double hl) {
+    if (r->recent == 0 || hour >= r->hour) {
+      r->recent = static_cast<float>(Decayed(r->recent, r->hour, hour, hl) + 1);
+      r->hour = hour;
+    } else {  // an older document arriving late: add its decayed contribution
+      r->recent += static_cast<float>(std::exp2(-(r->hour - hour) / hl));
+    }
+  }
+  void UpdateRecent(const StoryFeatures& f, int64_t date) {
+    if (date == kNoDate || opt.burst_exponent == 0) return;
+    const int32_t hour = static_cast<int32_t>(date / 3600);
+    const double hl = HalfLifeHours();
+    Bump(&recent_docs, hour, hl);
+    for (const StoryFeatures::Term& t : f.terms) Bump(&df[t.id], hour, hl);
+  }
+  // (recent rate / corpus rate) of a term, smoothed with burst_prior pseudo-documents,
+  // clamped to [1, 16], raised to burst_exponent.
+  double Burst(const TermStat* ts, double df_t, double n, int64_t date) const {
+    if (date == kNoDate || opt.burst_exponent == 0 || ts == nullptr) return 1.0;
+    const int32_t hour = static_cast<int32_t>(date / 3600);
+    const double hl = HalfLifeHours();
+    double r = Decayed(ts->recent, ts->hour, hour, hl);
+    double expected = Decayed(recent_docs.recent, recent_docs.hour, hour, hl) * df_t / n;
+    double b = (r + opt.burst_prior) / (expected + opt.burst_prior);
+    return std::pow(std::clamp(b, 1.0, 16.0), opt.burst_exponent);
+  }
   absl::flat_hash_map<uint32_t, uint32_t> source_docs;
   SourceDf source_df;
   uint64_t num_counted = 0;      // N
@@ -91,6 +132,7 @@ struct StoryClustererState {
   // Scratch.
   std::vector<std::pair<float, uint64_t>> weighted;  // (weight, id)
   std::vector<uint32_t> visit_stamp;
+  std::vector<std::pair<double, uint32_t>> candidates;  // (decayed doc score, story index)
   uint32_t stamp = 0;
   SparseVec doc{kDim};
 
@@ -100,7 +142,7 @@ struct StoryClustererState {
     ++num_counted;
     ++source_docs[source];
     for (const StoryFeatures::Term& t : f.terms) {
-      ++df[t.id];
+      ++df[t.id].df;
       source_df.Add(SourceDf::Key(source, t.id));
     }
   }
@@ -118,8 +160,9 @@ struct StoryClustererState {
 
   // Fills `doc` (unit norm, doc_terms heaviest terms) and `weighted` (those terms, heaviest
   // first, at most query_terms of them sorted).
-  void BuildVector(const StoryFeatures& f, uint32_t source) {
+  void BuildVector(const StoryFeatures& f, uint32_t source, bool final_df, int64_t date) {
     weighted.clear();
+    double full_norm2 = 0;
     const double n = static_cast<double>(std::max<uint64_t>(num_counted, 1));
     const bool df_cut = num_counted >= opt.min_docs_for_df_cut;
     const double max_df = opt.max_df_fraction * n;
@@ -127,14 +170,20 @@ struct StoryClustererState {
     const double ns = (sit == source_docs.end() ? 0.0 : sit->second) + opt.source_prior_docs;
     for (const StoryFeatures::Term& t : f.terms) {
       auto it = df.find(t.id);
-      double d = it == df.end() ? 1.0 : std::max<double>(it->second, 1.0);
+      const TermStat* ts = it == df.end() ? nullptr : &it->second;
+      double d = ts == nullptr ? 1.0 : std::max<double>(ts->df, 1.0);
       if (df_cut && d > max_df) continue;
+      // With the corpus' final counts, a term no other document has cannot link this one to
+      // anything; it would only dilute the vector.
       double idf = std::log1p(n / d);
       double ds = std::max<double>(source_df.Count(SourceDf::Key(source, t.id)), 1.0);
       idf = std::min(idf, std::log1p(ns / ds));
       double tf = t.body_tf + opt.title_weight * t.title_tf;
       if (tf <= 0) continue;
-      double w = (1.0 + std::log(tf)) * idf;
+      double w = (1.0 + std::log(tf)) * idf * Burst(ts, d, n, date);
+      // The norm is that of the full vector: dropping terms (below) must not inflate cosines.
+      full_norm2 += w * w;
+      if (final_df && d < 2) continue;
       weighted.emplace_back(static_cast<float>(w), t.id);
     }
     auto heavier = [](const auto& a, const auto& b) {
@@ -146,9 +195,7 @@ struct StoryClustererState {
     }
     size_t q = std::min<size_t>(opt.query_terms, weighted.size());
     std::partial_sort(weighted.begin(), weighted.begin() + q, weighted.end(), heavier);
-    double norm2 = 0;
-    for (const auto& [w, id] : weighted) norm2 += double{w} * w;
-    float inv = norm2 > 0 ? static_cast<float>(1.0 / std::sqrt(norm2)) : 0.f;
+    float inv = full_norm2 > 0 ? static_cast<float>(1.0 / std::sqrt(full_norm2)) : 0.f;
     std::vector<std::pair<int64_t, float>> entries;
     entries.reserve(weighted.size());
     for (const auto& [w, id] : weighted) entries.emplace_back(static_cast<int64_t>(id), w * inv);
@@ -172,6 +219,7 @@ struct StoryClustererState {
       stamp = 1;
     }
     visit_stamp.resize(stories.size(), 0);
+    candidates.clear();
     uint32_t best = StoryClusterer::kNone;
     *best_score = 0;
     size_t q = std::min<size_t>(opt.query_terms, weighted.size());
@@ -196,6 +244,7 @@ struct StoryClustererState {
         if (gap > opt.window_seconds || s.norm <= 0) continue;
         double cos = doc.dot(s.centroid) / s.norm;
         double score = cos * std::exp(-static_cast<double>(gap) * ln2_over_half_life);
+        candidates.emplace_back(score, si);
         if (score > *best_score || (score == *best_score && best != StoryClusterer::kNone &&
                                     s.anchor < stories[best].anchor)) {
           *best_score = score;
@@ -265,6 +314,88 @@ struct StoryClustererState {
     if (s.active) IndexStory(si);
   }
 
+  uint32_t Root(uint32_t si) {
+    uint32_t r = si;
+    while (stories[r].parent != r) r = stories[r].parent;
+    while (stories[si].parent != r) {  // path compression
+      uint32_t next = stories[si].parent;
+      stories[si].parent = r;
+      si = next;
+    }
+    return r;
+  }
+  uint32_t RootConst(uint32_t si) const {
+    while (stories[si].parent != si) si = stories[si].parent;
+    return si;
+  }
+
+  static int64_t SpanGap(const Story& a, const Story& b) {
+    if (a.first_date == kNoDate || b.first_date == kNoDate) return 0;
+    if (a.last_date < b.first_date) return b.first_date - a.last_date;
+    if (b.last_date < a.first_date) return a.first_date - b.last_date;
+    return 0;
+  }
+
+  // Merges story `from` into story `into` (both roots).
+  void Merge(uint32_t from, uint32_t into) {
+    Story& a = stories[from];
+    Story& b = stories[into];
+    a.parent = into;
+    b.size += a.size;
+    b.groups += a.groups;
+    if (a.first_date != kNoDate) {
+      b.first_date = b.first_date == kNoDate ? a.first_date : std::min(b.first_date, a.first_date);
+      b.last_date = b.last_date == kNoDate ? a.last_date : std::max(b.last_date, a.last_date);
+    }
+    std::vector<uint32_t> src;
+    std::set_union(a.sources.begin(), a.sources.end(), b.sources.begin(), b.sources.end(),
+                   std::back_inserter(src));
+    b.sources = std::move(src);
+    b.centroid += a.centroid;
+    b.norm = Truncate(&b.centroid, opt.centroid_terms);
+    a.active = false;
+    a.centroid = SparseVec(kDim);
+    a.norm = 0;
+    a.sources = {};
+    a.posted = {};
+    IndexStory(into);
+  }
+
+  // After story `si` took a document: merges it with candidate stories whose centroids are
+  // now similar enough (the document bridged two fragments of one event). Returns the root.
+  uint32_t MaybeMerge(uint32_t si) {
+    if (!opt.merge_stories) return si;
+    std::sort(candidates.begin(), candidates.end(), [](const auto& x, const auto& y) {
+      return x.first > y.first || (x.first == y.first && x.second < y.second);
+    });
+    const double ln2_over_half_life =
+        std::log(2.0) / static_cast<double>(opt.decay_half_life_seconds);
+    size_t tried = 0;
+    for (const auto& [doc_score, ti] : candidates) {
+      if (doc_score < 0.5 * opt.threshold || tried >= 8) break;
+      ++tried;
+      uint32_t t = Root(ti);
+      si = Root(si);
+      if (t == si || !stories[t].active || !stories[si].active) continue;
+      const Story& a = stories[si];
+      const Story& b = stories[t];
+      if (a.norm <= 0 || b.norm <= 0) continue;
+      int64_t gap = SpanGap(a, b);
+      if (gap > opt.window_seconds) continue;
+      double cos = a.centroid.dot(b.centroid) / (double{a.norm} * b.norm);
+      cos *= std::exp(-static_cast<double>(gap) * ln2_over_half_life);
+      if (cos < opt.merge_threshold) continue;
+      // The older story (earlier anchor) survives.
+      if (stories[t].anchor < stories[si].anchor) {
+        Merge(si, t);
+        si = t;
+      } else {
+        Merge(t, si);
+      }
+    }
+    return si;
+  }
+
   // Retires stories whose span ended more than two windows before the newest date.
   void Sweep() {
     if (max_date == kNoDate) return;
@@ -273,7 +404,7 @@ struct StoryClustererState {
     bool any = false;
     for (uint32_t si : active) {
       Story& s = stories[si];
-      if (!s.active) continue;
+      if (!s.active || s.parent != si) continue;
       if (s.last_date != kNoDate && s.last_date < horizon) {
         s.active = false;
         s.norm = Truncate(&s.centroid, opt.summary_terms);
@@ -325,6 +456,14 @@ absl::Status StoryOptions::Validate() const {
   if (!(max_df_fraction > 0 && max_df_fraction <= 1)) {
     return absl::InvalidArgumentError("StoryOptions.max_df_fraction must be in (0, 1]");
   }
+  if (!(merge_threshold > 0 && merge_threshold <= 1)) {
+    return absl::InvalidArgumentError("StoryOptions.merge_threshold must be in (0, 1]");
+  }
+  if (!(burst_exponent >= 0 && burst_exponent <= 4) || burst_half_life_seconds <= 0 ||
+      !(burst_prior > 0)) {
+    return absl::InvalidArgumentError(
+        "StoryOptions: burst_exponent in [0, 4], burst_half_life_seconds > 0, burst_prior > 0");
+  }
   if (source_df_log2_width < 8 || source_df_log2_width > 28) {
     return absl::InvalidArgumentError("StoryOptions.source_df_log2_width must be in [8, 28]");
   }
@@ -354,21 +493,24 @@ uint32_t StoryClusterer::Assign(uint32_t slot, const StoryFeatures& f, int64_t d
   StoryClustererState& s = *state_;
   if (s.slot_story.size() <= slot) s.slot_story.resize(size_t{slot} + 1, kNone);
   NAZIR_CHECK(s.slot_story[slot] == kNone);
-  if (s.pending_counted > 0) {
+  bool final_df = s.pending_counted > 0;
+  if (final_df) {
     --s.pending_counted;
   } else {
     s.Count(f, source);
   }
   s.StoreStrings(f);
   if (date != internal::kNoDate) s.max_date = std::max(s.max_date, date);
-  s.BuildVector(f, source);
+  s.UpdateRecent(f, date);
+  s.BuildVector(f, source, final_df, date);
 
   uint32_t si = kNone;
   bool new_group = true;
   if (nd_group_story != kNone && nd_group_story < s.slot_story.size() &&
       s.slot_story[nd_group_story] != kNone) {
-    si = s.slot_story[nd_group_story];
+    si = s.Root(s.slot_story[nd_group_story]);
     new_group = false;
+    s.candidates.clear();
   } else {
     double score = 0;
     uint32_t best = s.FindStory(date, &score);
@@ -378,10 +520,12 @@ uint32_t StoryClusterer::Assign(uint32_t slot, const StoryFeatures& f, int64_t d
     si = static_cast<uint32_t>(s.stories.size());
     s.stories.emplace_back();
     s.stories.back().anchor = slot;
+    s.stories.back().parent = si;
     s.active.push_back(si);
   }
   s.slot_story[slot] = si;
   s.AddToStory(si, date, source, new_group);
+  si = s.MaybeMerge(si);
   if (++s.assigned % 1024 == 0) s.Sweep();
   return s.stories[si].anchor;
 }
@@ -389,15 +533,20 @@ uint32_t StoryClusterer::Assign(uint32_t slot, const StoryFeatures& f, int64_t d
 uint32_t StoryClusterer::story_of(uint32_t slot) const {
   const StoryClustererState& s = *state_;
   if (slot >= s.slot_story.size() || s.slot_story[slot] == kNone) return kNone;
-  return s.stories[s.slot_story[slot]].anchor;
+  return s.stories[s.RootConst(s.slot_story[slot])].anchor;
 }
 
 size_t StoryClusterer::num_documents() const { return state_->assigned; }
-size_t StoryClusterer::num_stories() const { return state_->stories.size(); }
+size_t StoryClusterer::num_stories() const {
+  size_t n = 0;
+  for (size_t i = 0; i < state_->stories.size(); ++i) n += state_->stories[i].parent == i;
+  return n;
+}
 
 size_t StoryClusterer::MemoryUsage() const {
   const StoryClustererState& s = *state_;
-  size_t bytes = s.df.capacity() * (sizeof(uint64_t) + sizeof(uint32_t) + 1);
+  size_t bytes =
+      s.df.capacity() * (sizeof(uint64_t) + sizeof(internal::StoryClustererState::TermStat) + 1);
   bytes += s.source_df.counters().size() * sizeof(uint16_t);
   bytes += s.slot_story.capacity() * sizeof(uint32_t);
   bytes += s.stories.capacity() * sizeof(Story);
@@ -416,6 +565,7 @@ std::vector<StorySummary> StoryClusterer::Summaries(size_t top_terms) const {
   std::vector<StorySummary> out(s.stories.size());
   for (size_t i = 0; i < s.stories.size(); ++i) {
     const Story& st = s.stories[i];
+    if (st.parent != i) continue;
     StorySummary& sum = out[i];
     sum.anchor = st.anchor;
     sum.size = st.size;
@@ -439,8 +589,11 @@ std::vector<StorySummary> StoryClusterer::Summaries(size_t top_terms) const {
     }
   }
   for (uint32_t slot = 0; slot < s.slot_story.size(); ++slot) {
-    if (s.slot_story[slot] != kNone) out[s.slot_story[slot]].members.push_back(slot);
+    if (s.slot_story[slot] != kNone) out[s.RootConst(s.slot_story[slot])].members.push_back(slot);
   }
+  out.erase(
+      std::remove_if(out.begin(), out.end(), [](const StorySummary& x) { return x.size == 0; }),
+      out.end());
   std::sort(out.begin(), out.end(),
             [](const StorySummary& a, const StorySummary& b) { return a.anchor < b.anchor; });
   return out;
@@ -520,17 +673,29 @@ void StoryClusterer::Serialize(std::string* out) const {
   w.Put(o.index_terms);
   w.Put(o.summary_terms);
   w.Put<int32_t>(o.source_df_log2_width);
+  w.Put<uint8_t>(o.merge_stories ? 1 : 0);
+  w.Put(o.merge_threshold);
+  w.Put(o.burst_exponent);
+  w.Put(o.burst_half_life_seconds);
+  w.Put(o.burst_prior);
 
   w.Put(s.num_counted);
   w.Put(s.pending_counted);
   w.Put(s.max_date);
   w.Put(s.assigned);
-  std::vector<std::pair<uint64_t, uint32_t>> df(s.df.begin(), s.df.end());
-  std::sort(df.begin(), df.end());
-  w.Put<uint64_t>(df.size());
-  for (const auto& [id, c] : df) {
+  std::vector<uint64_t> term_ids;
+  term_ids.reserve(s.df.size());
+  for (const auto& [id, st] : s.df) term_ids.push_back(id);
+  std::sort(term_ids.begin(), term_ids.end());
+  w.Put(s.recent_docs.recent);
+  w.Put(s.recent_docs.hour);
+  w.Put<uint64_t>(term_ids.size());
+  for (uint64_t id : term_ids) {
+    const auto& st = s.df.at(id);
     w.Put(id);
-    w.Put(c);
+    w.Put(st.df);
+    w.Put(st.recent);
+    w.Put(st.hour);
   }
   std::vector<std::pair<uint32_t, uint32_t>> sd(s.source_docs.begin(), s.source_docs.end());
   std::sort(sd.begin(), sd.end());
@@ -547,6 +712,7 @@ void StoryClusterer::Serialize(std::string* out) const {
   w.Put<uint64_t>(s.stories.size());
   for (const Story& st : s.stories) {
     w.Put(st.anchor);
+    w.Put(st.parent);
     w.Put(st.size);
     w.Put(st.groups);
     w.Put(st.first_date);
@@ -618,6 +784,13 @@ absl::StatusOr<StoryClusterer> StoryClusterer::Deserialize(std::string_view blob
   r.Get(&o.index_terms);
   r.Get(&o.summary_terms);
   r.Get(&log2w);
+  uint8_t merge = 0;
+  r.Get(&merge);
+  o.merge_stories = merge != 0;
+  r.Get(&o.merge_threshold);
+  r.Get(&o.burst_exponent);
+  r.Get(&o.burst_half_life_seconds);
+  r.Get(&o.burst_prior);
   o.source_df_log2_width = log2w;
   if (!r.ok()) return corrupt("truncated options");
   if (absl::Status st = o.Validate(); !st.ok()) return corrupt("invalid options");
@@ -628,14 +801,18 @@ absl::StatusOr<StoryClusterer> StoryClusterer::Deserialize(std::string_view blob
   r.Get(&s.max_date);
   r.Get(&s.assigned);
   uint64_t n = 0;
-  if (!r.Count(&n, 12)) return corrupt("df");
+  r.Get(&s.recent_docs.recent);
+  r.Get(&s.recent_docs.hour);
+  if (!r.Count(&n, 20)) return corrupt("df");
   s.df.reserve(n);
   for (uint64_t i = 0; i < n; ++i) {
     uint64_t id = 0;
-    uint32_t c = 0;
+    internal::StoryClustererState::TermStat st;
     r.Get(&id);
-    r.Get(&c);
-    s.df[id] = c;
+    r.Get(&st.df);
+    r.Get(&st.recent);
+    r.Get(&st.hour);
+    s.df[id] = st;
   }
   if (!r.Count(&n, 8)) return corrupt("source docs");
   for (uint64_t i = 0; i < n; ++i) {
@@ -656,6 +833,7 @@ absl::StatusOr<StoryClusterer> StoryClusterer::Deserialize(std::string_view blob
     Story& st = s.stories[i];
     uint8_t active = 0;
     r.Get(&st.anchor);
+    r.Get(&st.parent);
     r.Get(&st.size);
     r.Get(&st.groups);
     r.Get(&st.first_date);
@@ -682,6 +860,13 @@ absl::StatusOr<StoryClusterer> StoryClusterer::Deserialize(std::string_view blob
   }
   for (uint32_t v : s.slot_story) {
     if (v != kNone && v >= s.stories.size()) return corrupt("slot map");
+  }
+  for (size_t i = 0; i < s.stories.size(); ++i) {
+    if (s.stories[i].parent >= s.stories.size()) return corrupt("story parent");
+    // Parents always point to older stories (lower anchors), so there are no cycles.
+    if (s.stories[i].parent != i && s.stories[s.stories[i].parent].anchor >= s.stories[i].anchor) {
+      return corrupt("story parent order");
+    }
   }
   if (!r.Count(&n, 16)) return corrupt("spellings");
   for (uint64_t i = 0; i < n; ++i) {

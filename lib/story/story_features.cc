@@ -5,12 +5,12 @@
 #include <utility>
 
 #define XXH_INLINE_ALL
+#include "absl/container/flat_hash_set.h"
 #include <xxhash.h>
 
 #include "nazir/base/status.h"
 #include "nazir/normalize/tokenizer.h"
 
-#include "absl/container/flat_hash_set.h"
 #include "story/internal.h"
 
 namespace nazir {

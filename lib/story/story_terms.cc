@@ -7,11 +7,12 @@
 #include <string>
 #include <utility>
 
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
 #include "nazir/base/status.h"
 #include "nazir/normalize/normalizer.h"
 
-#include "absl/status/status.h"
-#include "absl/strings/str_cat.h"
 #include "story/internal.h"
 
 namespace nazir {

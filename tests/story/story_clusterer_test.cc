@@ -9,14 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include <gtest/gtest.h>
 
 #include "nazir/io/corpus_reader.h"
 #include "nazir/normalize/tokenizer.h"
 #include "nazir/story/story_features.h"
-
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 
 namespace nazir {
 namespace {

@@ -18,6 +18,8 @@
 #include <thread>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_split.h"
 #include <gtest/gtest.h>
 
 #include "nazir/eval/metrics.h"
@@ -25,9 +27,6 @@
 #include "nazir/normalize/tokenizer.h"
 #include "nazir/story/story_clusterer.h"
 #include "nazir/story/story_features.h"
-
-#include "absl/container/flat_hash_map.h"
-#include "absl/strings/str_split.h"
 
 namespace nazir {
 namespace {
@@ -98,6 +97,30 @@ std::vector<size_t> DateOrder(const Corpus& c) {
   std::stable_sort(order.begin(), order.end(),
                    [&](size_t a, size_t b) { return c.docs[a].date < c.docs[b].date; });
   return order;
+}
+
+// NAZIR_STORY_OPT="threshold=0.2,merge_threshold=0.4,..." overrides defaults (exploration).
+StoryOptions Defaults() {
+  StoryOptions o;
+  const char* env = std::getenv("NAZIR_STORY_OPT");
+  if (env == nullptr) return o;
+  for (absl::string_view kv : absl::StrSplit(env, ',', absl::SkipEmpty())) {
+    std::pair<std::string, std::string> p = absl::StrSplit(kv, '=');
+    double v = std::atof(p.second.c_str());
+    if (p.first == "threshold") o.threshold = v;
+    if (p.first == "merge_threshold") o.merge_threshold = v;
+    if (p.first == "merge") o.merge_stories = v != 0;
+    if (p.first == "window_days") o.window_seconds = static_cast<int64_t>(v * 86400);
+    if (p.first == "half_life_days") o.decay_half_life_seconds = static_cast<int64_t>(v * 86400);
+    if (p.first == "title_weight") o.title_weight = v;
+    if (p.first == "doc_terms") o.doc_terms = static_cast<uint32_t>(v);
+    if (p.first == "centroid_terms") o.centroid_terms = static_cast<uint32_t>(v);
+    if (p.first == "max_df_fraction") o.max_df_fraction = v;
+    if (p.first == "query_terms") o.query_terms = static_cast<uint32_t>(v);
+    if (p.first == "index_terms") o.index_terms = static_cast<uint32_t>(v);
+    if (p.first == "source_prior_docs") o.source_prior_docs = static_cast<uint32_t>(v);
+  }
+  return o;
 }
 
 struct RunResult {
@@ -178,7 +201,11 @@ class StoryQuality : public ::testing::Test {
                                       : std::string(NAZIR_SHARED_DIR) +
                                             "/datasets/saudinewsnet/saudinewsnet.jsonl.zst";
     corpus_ = new Corpus;
-    if (!LoadCorpus(path, StoryTermOptions{}, corpus_)) {
+    StoryTermOptions topt;
+    if (const char* mb = std::getenv("NAZIR_STORY_MAX_BODY")) topt.max_body_tokens = std::atoi(mb);
+    if (const char* fv = std::getenv("NAZIR_STORY_FOLD")) topt.fold_variants = std::atoi(fv) != 0;
+    if (const char* st = std::getenv("NAZIR_STORY_STEM")) topt.stem = std::atoi(st) != 0;
+    if (!LoadCorpus(path, topt, corpus_)) {
       delete corpus_;
       corpus_ = nullptr;
       return;
@@ -209,12 +236,12 @@ TEST_F(StoryQuality, GoldSetAtDefaults) {
               gold_->doc.size());
   std::printf("featurize: %.0f docs/s per thread (%.1f MB/s per thread)\n",
               c.docs.size() / c.featurize_seconds, c.bytes / 1e6 / c.featurize_seconds);
-  RunResult batch = RunStories(c, StoryOptions{}, /*batch_df=*/true, /*summaries=*/true);
+  RunResult batch = RunStories(c, Defaults(), /*batch_df=*/true, /*summaries=*/true);
   std::printf("assign (batch df): %.0f docs/s, clusterer memory %.1f MB\n",
               c.docs.size() / batch.assign_seconds, batch.memory / 1e6);
   ClusteringScores sb = Score(*gold_, batch);
   Print("defaults, batch df", sb, batch);
-  RunResult stream = RunStories(c, StoryOptions{}, /*batch_df=*/false);
+  RunResult stream = RunStories(c, Defaults(), /*batch_df=*/false);
   ClusteringScores ss = Score(*gold_, stream);
   Print("defaults, streaming df", ss, stream);
   // Largest stories, for a look at what was merged.
@@ -227,6 +254,32 @@ TEST_F(StoryQuality, GoldSetAtDefaults) {
     std::printf("  story size %u, %zu sources: %s\n", big[i]->size, big[i]->sources.size(),
                 terms.c_str());
   }
+  if (std::getenv("NAZIR_STORY_DEBUG") != nullptr) {
+    // Per gold story: its size and how the clusterer split it (sizes of the predicted stories
+    // its members are in, counting gold members only), plus foreign gold members merged in.
+    absl::flat_hash_map<int64_t, std::vector<size_t>> members;
+    for (size_t k = 0; k < gold_->doc.size(); ++k) members[gold_->label[k]].push_back(k);
+    absl::flat_hash_map<uint32_t, std::vector<int64_t>> pred_gold;
+    for (size_t k = 0; k < gold_->doc.size(); ++k) {
+      pred_gold[batch.story[gold_->doc[k]]].push_back(gold_->label[k]);
+    }
+    for (const auto& [label, ks] : members) {
+      if (ks.size() < 2) continue;
+      absl::flat_hash_map<uint32_t, int> parts;
+      for (size_t k : ks) ++parts[batch.story[gold_->doc[k]]];
+      std::vector<int> sizes;
+      int foreign = 0;
+      for (const auto& [st, n] : parts) {
+        sizes.push_back(n);
+        for (int64_t l : pred_gold[st]) foreign += l != label;
+      }
+      std::sort(sizes.rbegin(), sizes.rend());
+      std::string sz;
+      for (int n : sizes) sz += std::to_string(n) + " ";
+      std::printf("  gold %s size %zu -> parts: %s foreign: %d\n",
+                  corpus_->docs[gold_->doc[ks[0]]].id.c_str(), ks.size(), sz.c_str(), foreign);
+    }
+  }
   EXPECT_GE(sb.bcubed_f1, 0.85);
   EXPECT_GE(ss.bcubed_f1, 0.80);
 }
@@ -237,35 +290,35 @@ TEST_F(StoryQuality, Sensitivity) {
   const Corpus& c = *corpus_;
   char buf[128];
   for (double th : {0.14, 0.17, 0.20, 0.22, 0.24, 0.26, 0.28, 0.32, 0.36}) {
-    StoryOptions o;
+    StoryOptions o = Defaults();
     o.threshold = th;
     RunResult r = RunStories(c, o, true);
     std::snprintf(buf, sizeof(buf), "threshold %.2f", th);
     Print(buf, Score(*gold_, r), r);
   }
   for (int64_t w : {1, 3, 14, 30}) {
-    StoryOptions o;
+    StoryOptions o = Defaults();
     o.window_seconds = w * 86400;
     RunResult r = RunStories(c, o, true);
     std::snprintf(buf, sizeof(buf), "window %lld d", static_cast<long long>(w));
     Print(buf, Score(*gold_, r), r);
   }
   for (int64_t h : {1, 2, 5, 1000}) {
-    StoryOptions o;
+    StoryOptions o = Defaults();
     o.decay_half_life_seconds = h * 86400;
     RunResult r = RunStories(c, o, true);
     std::snprintf(buf, sizeof(buf), "half-life %lld d", static_cast<long long>(h));
     Print(buf, Score(*gold_, r), r);
   }
   for (double tw : {1.0, 2.0, 5.0}) {
-    StoryOptions o;
+    StoryOptions o = Defaults();
     o.title_weight = tw;
     RunResult r = RunStories(c, o, true);
     std::snprintf(buf, sizeof(buf), "title_weight %.0f", tw);
     Print(buf, Score(*gold_, r), r);
   }
   for (uint32_t k : {32u, 48u, 96u}) {
-    StoryOptions o;
+    StoryOptions o = Defaults();
     o.doc_terms = k;
     o.centroid_terms = 2 * k;
     RunResult r = RunStories(c, o, true);
@@ -273,14 +326,14 @@ TEST_F(StoryQuality, Sensitivity) {
     Print(buf, Score(*gold_, r), r);
   }
   for (double f : {0.02, 0.1, 1.0}) {
-    StoryOptions o;
+    StoryOptions o = Defaults();
     o.max_df_fraction = f;
     RunResult r = RunStories(c, o, true);
     std::snprintf(buf, sizeof(buf), "max_df_fraction %.2f", f);
     Print(buf, Score(*gold_, r), r);
   }
   for (uint32_t p : {0u, 10u, 200u}) {
-    StoryOptions o;
+    StoryOptions o = Defaults();
     o.source_prior_docs = p;
     RunResult r = RunStories(c, o, true);
     std::snprintf(buf, sizeof(buf), "source_prior_docs %u", p);
@@ -299,7 +352,7 @@ TEST_F(StoryQuality, SeedMixedIntoCorpusStaysOneStoryAlone) {
     d.source = 1000 + d.source;
     c.docs.push_back(d);
   }
-  RunResult r = RunStories(c, StoryOptions{}, true);
+  RunResult r = RunStories(c, Defaults(), true);
   std::set<uint32_t> seed_stories;
   for (size_t i = first_seed; i < c.docs.size(); ++i) seed_stories.insert(r.story[i]);
   EXPECT_EQ(seed_stories.size(), 1u);

@@ -8,13 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include <gtest/gtest.h>
 
 #include "nazir/normalize/tokenizer.h"
 #include "nazir/story/story_features.h"
-
-#include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 
 namespace nazir {
 namespace {

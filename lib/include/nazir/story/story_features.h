@@ -25,9 +25,9 @@
 #include <string_view>
 #include <vector>
 
-#include "nazir/story/story_terms.h"
-
 #include "absl/status/statusor.h"
+
+#include "nazir/story/story_terms.h"
 
 namespace nazir {
 

@@ -34,11 +34,11 @@
 #include <string_view>
 #include <vector>
 
-#include "nazir/normalize/normalizer.h"
-
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+
+#include "nazir/normalize/normalizer.h"
 
 namespace nazir {
 

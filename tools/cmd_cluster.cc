@@ -22,7 +22,8 @@ constexpr char kDescription[] =
     "optional title, date (ISO 8601), source) and writes one JSON object per\n"
     "input document, in input order:\n"
     "  {\"id\", \"group\": id of the group's anchor (its earliest article),\n"
-    "   \"group_size\", \"similarity\": containment with the anchor, \"status\"}\n"
+    "   \"group_size\", \"similarity\": containment with the anchor, \"status\",\n"
+    "   \"story\": id of the story's anchor (the wire story with its follow-ups)}\n"
     "status is ok, or empty/short/boilerplate for documents too short to group\n"
     "(they stay singletons). INPUT may be '-' (stdin) or end in .zst.\n"
     "Bad lines are reported on stderr as FILE:LINE: reason, counted and skipped;\n"
@@ -31,7 +32,7 @@ constexpr char kDescription[] =
 // Flag defaults are the library's defaults (EngineOptions{}).
 struct Flags {
   const EngineOptions d{};
-  std::string output, pairs, save;
+  std::string output, pairs, save, stories;
   std::string id_field = "id", text_field = "text", title_field = "title", date_field = "date",
               source_field = "source";
   std::string hamza_mode = "hamza";
@@ -42,7 +43,7 @@ struct Flags {
           seed = static_cast<int64_t>(d.sketch.seed), threads = 0, min_tokens = d.min_tokens,
           window = d.sketch.winnow_window, batch_docs = 2048, max_messages = 20,
           source_df = d.source_boilerplate_df, global_df = d.global_boilerplate_min;
-  bool strict = false, quiet = false, streaming = false;
+  bool strict = false, quiet = false, streaming = false, no_stories = false;
 };
 
 absl::StatusOr<EngineOptions> MakeOptions(const Flags& f) {
@@ -68,6 +69,8 @@ absl::StatusOr<EngineOptions> MakeOptions(const Flags& f) {
   o.member_anchor_threshold = f.member_threshold;
   o.member_link_threshold = f.link_threshold;
   o.batch_star = !f.streaming;
+  o.stories = !f.no_stories;
+  o.sketch.story_features = !f.no_stories;
   o.lsh_threshold = f.lsh_threshold;
   o.min_tokens = static_cast<uint32_t>(f.min_tokens);
   o.record_pairs = !f.pairs.empty();
@@ -88,6 +91,10 @@ int Run(int argc, char** argv) {
   ArgParser p("nazir cluster", "[INPUT.jsonl | -]", kDescription);
   p.String("output", &f.output, "write results here instead of stdout", 'o');
   p.String("pairs", &f.pairs, "also write verified near-duplicate pairs (TSV) to this file");
+  p.String("stories", &f.stories,
+           "also write one JSON line per story (anchor, size, groups, outlets, dates, title, "
+           "top terms) to this file");
+  p.Bool("no-stories", &f.no_stories, "near-duplicate groups only (story = group)");
   p.String("save", &f.save, "save the index to this file afterwards (reopen with the library)");
   p.Double("threshold", &f.threshold,
            "near-duplicate if this share of the shorter text's shingles is in the other");
@@ -157,7 +164,7 @@ int Run(int argc, char** argv) {
 
   Progress progress;
   std::vector<Article> batch;
-  std::vector<DocSketch> sketches;
+  std::vector<ArticleSketch> sketches;
   std::vector<InputIssue> issues;
   std::map<IssueKind, int64_t> issue_counts;
   int64_t skipped_lines = 0;
@@ -180,11 +187,11 @@ int Run(int argc, char** argv) {
     const int64_t n = static_cast<int64_t>(batch.size());
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 16)
     for (int64_t i = 0; i < n; ++i) {
-      sketchers[omp_get_thread_num()].Sketch(batch[i].text, &sketches[i]);
+      sketchers[omp_get_thread_num()].Sketch(batch[i].title, batch[i].text, &sketches[i]);
     }
     for (int64_t i = 0; i < n; ++i) {
       Article& a = batch[i];
-      DocMeta meta{std::move(a.id), std::move(a.source), a.date};
+      DocMeta meta{std::move(a.id), std::move(a.source), a.date, std::move(a.title)};
       auto slot = (*engine)->AddSketched(meta, sketches[i]);
       if (!slot.ok()) return Fail(slot.status());
     }
@@ -216,7 +223,9 @@ int Run(int argc, char** argv) {
     AppendJsonNumber(&line, a.similarity, 3);
     line += ",\"status\":\"";
     line += DocStatusName(a.status);
-    line += "\"}\n";
+    line += "\",\"story\":";
+    AppendJsonString(&line, a.story);
+    line += "}\n";
     std::fwrite(line.data(), 1, line.size(), out);
   }
   if (out != stdout && std::fclose(out) != 0) {
@@ -231,6 +240,40 @@ int Run(int argc, char** argv) {
                    vp.score.containment, vp.score.jaccard, vp.score.shared);
     }
     if (std::fclose(pf) != 0) return Fail(absl::DataLossError("error writing " + f.pairs));
+  }
+  if (!f.stories.empty()) {
+    FILE* sf = std::fopen(f.stories.c_str(), "w");
+    if (!sf) return Fail(absl::UnavailableError("cannot open " + f.stories + " for writing"));
+    for (const StoryInfo& st : e.Stories(8)) {
+      line.clear();
+      line += "{\"story\":";
+      AppendJsonString(&line, st.id);
+      line += ",\"size\":" + std::to_string(st.size) + ",\"groups\":[";
+      for (size_t i = 0; i < st.groups.size(); ++i) {
+        if (i) line += ',';
+        AppendJsonString(&line, st.groups[i]);
+      }
+      line += "],\"sources\":[";
+      for (size_t i = 0; i < st.sources.size(); ++i) {
+        if (i) line += ',';
+        AppendJsonString(&line, st.sources[i]);
+      }
+      line += "]";
+      if (st.first_date != DocMeta::kNoDate) {
+        line += ",\"first_date\":\"" + FormatDateTime(st.first_date) + "\",\"last_date\":\"" +
+                FormatDateTime(st.last_date) + "\"";
+      }
+      line += ",\"title\":";
+      AppendJsonString(&line, st.title);
+      line += ",\"top_terms\":[";
+      for (size_t i = 0; i < st.top_terms.size(); ++i) {
+        if (i) line += ',';
+        AppendJsonString(&line, st.top_terms[i]);
+      }
+      line += "]}\n";
+      std::fwrite(line.data(), 1, line.size(), sf);
+    }
+    if (std::fclose(sf) != 0) return Fail(absl::DataLossError("error writing " + f.stories));
   }
   if (!f.save.empty()) {
     if (absl::Status s = e.Save(f.save); !s.ok()) return Fail(s);

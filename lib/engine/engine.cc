@@ -32,6 +32,7 @@ std::string_view DocStatusName(DocStatus s) {
 absl::Status EngineOptions::Validate() const {
   NAZIR_RETURN_IF_ERROR(sketch.Validate());
   NAZIR_RETURN_IF_ERROR(verify.Validate());
+  if (stories) NAZIR_RETURN_IF_ERROR(story.Validate());
   if (!(member_anchor_threshold > 0 && member_anchor_threshold <= 1)) {
     return absl::InvalidArgumentError(
         absl::StrCat("member_anchor_threshold must be in (0, 1], got ", member_anchor_threshold));
@@ -272,6 +273,32 @@ uint32_t EngineState::Assign(uint32_t slot) {
   return g;
 }
 
+void EngineState::AssignStory(uint32_t slot, const StoryFeatures* features) {
+  if (!story) return;
+  static const StoryFeatures kNoFeatures;
+  const uint32_t g = groups.group_of(slot);
+  const uint32_t nd_story = g != slot ? story->story_of(g) : StoryClusterer::kNone;
+  story->Assign(slot, features ? *features : kNoFeatures, metas[slot].date, source_of[slot],
+                nd_story);
+}
+
+void EngineState::AssignStoriesBatch(std::span<const uint32_t> order) {
+  if (!story) return;
+  static const StoryFeatures kNoFeatures;
+  auto features = [&](uint32_t slot) -> const StoryFeatures& {
+    auto it = pending_features.find(slot);
+    return it == pending_features.end() ? kNoFeatures : it->second;
+  };
+  for (uint32_t slot : order) story->CountDocument(features(slot), source_of[slot]);
+  absl::flat_hash_map<uint32_t, uint32_t> first_of_group;
+  for (uint32_t slot : order) {
+    auto [it, first] = first_of_group.try_emplace(groups.group_of(slot), slot);
+    const uint32_t nd_story = first ? StoryClusterer::kNone : story->story_of(it->second);
+    story->Assign(slot, features(slot), metas[slot].date, source_of[slot], nd_story);
+  }
+  pending_features.clear();
+}
+
 void EngineState::AssignBatch(std::span<const uint32_t> order,
                               const std::function<void(uint64_t, uint64_t)>& progress) {
   const int threads = Threads();
@@ -339,11 +366,21 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(const EngineOptions& opti
   NAZIR_ASSIGN_OR_RETURN(Sketcher sk, Sketcher::Create(options.sketch));
   auto impl = std::make_unique<Impl>(options, sk.fingerprint());
   impl->sketcher.emplace(std::move(sk));
+  if (options.stories) {
+    NAZIR_ASSIGN_OR_RETURN(StoryClusterer sc, StoryClusterer::Create(options.story));
+    impl->story.emplace(std::move(sc));
+  }
   return std::unique_ptr<Engine>(new Engine(std::move(impl)));
 }
 
 absl::StatusOr<Sketcher> Engine::NewSketcher() const {
   return Sketcher::Create(impl_->options.sketch);
+}
+
+absl::StatusOr<uint32_t> Engine::AddSketched(const DocMeta& meta, const ArticleSketch& sketch) {
+  NAZIR_ASSIGN_OR_RETURN(uint32_t slot, AddSketched(meta, sketch.near_dup));
+  if (impl_->story && !sketch.story.terms.empty()) impl_->pending_features[slot] = sketch.story;
+  return slot;
 }
 
 absl::StatusOr<uint32_t> Engine::AddSketched(const DocMeta& meta, const DocSketch& sketch) {
@@ -382,13 +419,17 @@ void Engine::AssignPending(const std::function<void(uint64_t, uint64_t)>& progre
   }
   if (fresh) {
     m.AssignBatch(m.pending, progress);
+    m.AssignStoriesBatch(m.pending);
   } else {
     const uint64_t total = m.pending.size();
     uint64_t done = 0;
     for (uint32_t slot : m.pending) {
       m.Assign(slot);
+      auto it = m.pending_features.find(slot);
+      m.AssignStory(slot, it == m.pending_features.end() ? nullptr : &it->second);
       if (progress && (++done % 4096 == 0 || done == total)) progress(done, total);
     }
+    m.pending_features.clear();
   }
   m.pending.clear();
 }
@@ -399,6 +440,17 @@ absl::StatusOr<Assignment> Engine::AddSketch(const DocMeta& meta, const DocSketc
   const uint32_t one[1] = {slot};
   impl_->CountDocuments(one);
   impl_->Assign(slot);
+  impl_->AssignStory(slot, nullptr);
+  return AssignmentOf(slot);
+}
+
+absl::StatusOr<Assignment> Engine::AddSketch(const DocMeta& meta, const ArticleSketch& sketch) {
+  NAZIR_ASSIGN_OR_RETURN(uint32_t slot, AddSketched(meta, sketch.near_dup));
+  impl_->pending.pop_back();
+  const uint32_t one[1] = {slot};
+  impl_->CountDocuments(one);
+  impl_->Assign(slot);
+  impl_->AssignStory(slot, &sketch.story);
   return AssignmentOf(slot);
 }
 
@@ -408,7 +460,7 @@ absl::StatusOr<Assignment> Engine::Add(const DocMeta& meta, std::string_view tex
     NAZIR_ASSIGN_OR_RETURN(Sketcher sk, Sketcher::Create(m.options.sketch));
     m.sketcher.emplace(std::move(sk));
   }
-  m.sketcher->Sketch(text, &m.sketch_buf);
+  m.sketcher->Sketch(meta.title, text, &m.sketch_buf);
   return AddSketch(meta, m.sketch_buf);
 }
 
@@ -440,7 +492,7 @@ Assignment Engine::AssignmentOf(uint32_t slot) const {
   a.id = m.metas[slot].id;
   const uint32_t g = m.groups.group_of(slot);
   if (g == StarGroups::kNone) {  // pending
-    a.group = a.id;
+    a.group = a.story = a.id;
     a.status = m.status[slot];
     return a;
   }
@@ -448,6 +500,8 @@ Assignment Engine::AssignmentOf(uint32_t slot) const {
   a.group_size = m.groups.group_size(g);
   a.similarity = m.groups.sim_to_anchor(slot);
   a.status = m.status[slot];
+  const uint32_t st = m.story ? m.story->story_of(slot) : StoryClusterer::kNone;
+  a.story = st == StoryClusterer::kNone ? a.group : std::string_view(m.metas[st].id);
   return a;
 }
 
@@ -465,6 +519,48 @@ const std::vector<VerifiedPair>& Engine::pairs() const { return impl_->pairs; }
 const EngineOptions& Engine::options() const { return impl_->options; }
 const ParamsFingerprint& Engine::fingerprint() const { return impl_->fingerprint; }
 const DocMeta& Engine::meta(uint32_t slot) const { return impl_->metas[slot]; }
+
+std::vector<StoryInfo> Engine::Stories(size_t top_terms) const {
+  const Impl& m = *impl_;
+  std::vector<StoryInfo> out;
+  if (!m.story) return out;
+  for (StorySummary& sum : m.story->Summaries(top_terms)) {
+    StoryInfo info;
+    info.id = m.metas[sum.anchor].id;
+    std::vector<uint32_t> groups, sources;
+    uint32_t best = StarGroups::kNone, best_size = 0;
+    for (uint32_t slot : sum.members) {
+      if (!m.store.alive(slot)) continue;
+      ++info.size;
+      const uint32_t g = m.groups.group_of(slot);
+      if (g != StarGroups::kNone) groups.push_back(g);
+      if (m.source_of[slot] != 0) sources.push_back(m.source_of[slot]);
+      const int64_t d = m.metas[slot].date;
+      if (d != DocMeta::kNoDate) {
+        if (info.first_date == DocMeta::kNoDate || d < info.first_date) info.first_date = d;
+        if (info.last_date == DocMeta::kNoDate || d > info.last_date) info.last_date = d;
+      }
+      const uint32_t gs = g == StarGroups::kNone ? 1 : m.groups.group_size(g);
+      if (!m.metas[slot].title.empty() &&
+          (best == StarGroups::kNone || gs > best_size ||
+           (gs == best_size && m.metas[slot].date < m.metas[best].date))) {
+        best = slot;
+        best_size = gs;
+      }
+    }
+    if (info.size == 0) continue;
+    std::sort(groups.begin(), groups.end());
+    groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
+    for (uint32_t g : groups) info.groups.push_back(m.metas[g].id);
+    std::sort(sources.begin(), sources.end());
+    sources.erase(std::unique(sources.begin(), sources.end()), sources.end());
+    for (uint32_t src : sources) info.sources.push_back(m.sources[src]);
+    if (best != StarGroups::kNone) info.title = m.metas[best].title;
+    info.top_terms = std::move(sum.top_terms);
+    out.push_back(std::move(info));
+  }
+  return out;
+}
 
 EngineStats Engine::Stats() const {
   const Impl& m = *impl_;

@@ -5,12 +5,13 @@
 //   options (fixed field list, see WriteOptions)
 //   u32 #sources, str sources[1..]        (index 0 is the empty source)
 //   u32 #slots, then per slot:
-//     str id, u32 source, i64 date, u8 status, u8 alive, u32 group, f32 sim,
+//     str id, str title, u32 source, i64 date, u8 status, u8 alive, u32 group, f32 sim,
 //     u64 simhash, u32 num_tokens, u32 #keys, u32 keys[], u32 #anchors,
 //     u32 anchors[], u8 has_sig, u32 sig[num_perm] if has_sig
 //   u32 #pending, u32 pending[]
 //   DF sketches (global, per-source): u64 #documents, u16 counters[]
 //   u64 #counted texts, u64 digests[]
+//   u8 has_story, str story clusterer blob (StoryClusterer::Serialize)
 //   u64 XXH64 of every byte before it
 //
 // Keys are stored after boilerplate removal, exactly as the index uses them,
@@ -111,10 +112,11 @@ void WriteOptions(Writer& w, const EngineOptions& o) {
   w.Pod(o.global_boilerplate_fraction);
   w.Pod(static_cast<int32_t>(o.df_log2_width));
   w.Pod(static_cast<uint8_t>(o.record_pairs));
+  w.Pod(static_cast<uint8_t>(o.stories));
 }
 
 bool ReadOptions(Reader& r, EngineOptions* o) {
-  uint8_t hamza, record, batch_star;
+  uint8_t hamza, record, batch_star, stories;
   int32_t simd, df;
   bool ok = r.Pod(&hamza) && r.Pod(&o->sketch.shingle_size) && r.Pod(&o->sketch.num_perm) &&
             r.Pod(&o->sketch.seed) && r.Pod(&o->sketch.winnow_window) &&
@@ -123,13 +125,14 @@ bool ReadOptions(Reader& r, EngineOptions* o) {
             r.Pod(&batch_star) && r.Pod(&o->lsh_threshold) && r.Pod(&simd) &&
             r.Pod(&o->min_tokens) && r.Pod(&o->source_boilerplate_df) &&
             r.Pod(&o->global_boilerplate_min) && r.Pod(&o->global_boilerplate_fraction) &&
-            r.Pod(&df) && r.Pod(&record);
+            r.Pod(&df) && r.Pod(&record) && r.Pod(&stories);
   if (!ok || hamza > 2) return false;
   o->sketch.normalizer.hamza_mode = static_cast<HamzaMode>(hamza);
   o->simhash_max_distance = simd;
   o->df_log2_width = df;
   o->record_pairs = record != 0;
   o->batch_star = batch_star != 0;
+  o->stories = stories != 0;
   return true;
 }
 
@@ -138,6 +141,10 @@ bool ReadOptions(Reader& r, EngineOptions* o) {
 absl::Status Engine::Save(const std::string& path) const {
   const Impl& m = *impl_;
   const auto& state = static_cast<const internal::EngineState&>(m);
+  if (!state.pending.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        state.pending.size(), " documents are pending: call AssignPending() before Save()"));
+  }
   Writer w;
   w.buf().append(kMagic, sizeof kMagic);
   w.Pod(kFormatVersion);
@@ -150,6 +157,7 @@ absl::Status Engine::Save(const std::string& path) const {
   w.Pod(n);
   for (uint32_t s = 0; s < n; ++s) {
     w.Str(state.metas[s].id);
+    w.Str(state.metas[s].title);
     w.Pod(state.source_of[s]);
     w.Pod(state.metas[s].date);
     w.Pod(static_cast<uint8_t>(state.status[s]));
@@ -176,6 +184,12 @@ absl::Status Engine::Save(const std::string& path) const {
   }
   w.Pod(static_cast<uint64_t>(state.counted_texts.size()));
   for (uint64_t t : state.counted_texts) w.Pod(t);
+  w.Pod(static_cast<uint8_t>(state.story.has_value()));
+  if (state.story) {
+    std::string blob;
+    state.story->Serialize(&blob);
+    w.Str(blob);
+  }
   w.Pod(static_cast<uint64_t>(XXH64(w.buf().data(), w.buf().size(), 0)));
 
   const std::string tmp = path + ".tmp";
@@ -253,10 +267,10 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path) {
     uint32_t src;
     uint8_t status, alive, has_sig;
     sk.Clear();
-    if (!r.Str(&meta.id) || !r.Pod(&src) || !r.Pod(&meta.date) || !r.Pod(&status) ||
-        !r.Pod(&alive) || !r.Pod(&group[s]) || !r.Pod(&sim[s]) || !r.Pod(&sk.simhash) ||
-        !r.Pod(&sk.num_tokens) || !r.Array(&sk.keys) || !r.Array(&sk.anchors) || !r.Pod(&has_sig) ||
-        (has_sig && !r.Raw(k, &sk.sig))) {
+    if (!r.Str(&meta.id) || !r.Str(&meta.title) || !r.Pod(&src) || !r.Pod(&meta.date) ||
+        !r.Pod(&status) || !r.Pod(&alive) || !r.Pod(&group[s]) || !r.Pod(&sim[s]) ||
+        !r.Pod(&sk.simhash) || !r.Pod(&sk.num_tokens) || !r.Array(&sk.keys) ||
+        !r.Array(&sk.anchors) || !r.Pod(&has_sig) || (has_sig && !r.Raw(k, &sk.sig))) {
       return corrupt(absl::StrCat("document record ", s));
     }
     if (src >= num_sources || status > 3 || (group[s] != StarGroups::kNone && group[s] >= n)) {
@@ -289,6 +303,16 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path) {
     uint64_t t;
     if (!r.Pod(&t)) return corrupt("counted texts");
     m.counted_texts.insert(t);
+  }
+  uint8_t has_story;
+  if (!r.Pod(&has_story) || (has_story != 0) != m.story.has_value()) return corrupt("story flag");
+  if (has_story) {
+    std::string blob;
+    if (!r.Str(&blob)) return corrupt("story clusterer");
+    auto sc = StoryClusterer::Deserialize(blob);
+    if (!sc.ok()) return corrupt(sc.status().message());
+    m.options.story = sc->options();
+    m.story.emplace(std::move(*sc));
   }
   // Groups, then the candidate indexes.
   m.indexed.assign(n, 0);

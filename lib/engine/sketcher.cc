@@ -1,5 +1,6 @@
 #include "nazir/engine/sketcher.h"
 
+#include <optional>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -24,6 +25,7 @@ absl::Status SketchOptions::Validate() const {
     return absl::InvalidArgumentError(
         absl::StrCat("winnow window must be in [1, 64], got ", winnow_window));
   }
+  NAZIR_RETURN_IF_ERROR(story_terms.Validate());
   MinHashOptions mh{.num_perm = num_perm, .seed = seed};
   return mh.Validate();
 }
@@ -33,6 +35,7 @@ struct Sketcher::Impl {
   ParamsFingerprint fingerprint;
   TextAnalyzer analyzer;
   OphMinHasher minhash;
+  std::optional<StoryFeaturizer> featurizer;
   std::vector<std::string_view> tokens;
   std::vector<uint64_t> token_hashes;
   std::vector<uint64_t> shingles;
@@ -54,8 +57,21 @@ absl::StatusOr<Sketcher> Sketcher::Create(const SketchOptions& options) {
                        .seed = options.seed};
   // The winnowing window shapes the anchors, so it is part of the identity.
   fp.normalizer += absl::StrCat("+w", options.winnow_window);
-  return Sketcher(std::unique_ptr<Impl>(
-      new Impl{options, std::move(fp), std::move(analyzer), std::move(minhash), {}, {}, {}}));
+  std::optional<StoryFeaturizer> featurizer;
+  if (options.story_features) {
+    StoryTermOptions terms = options.story_terms;
+    terms.normalizer = options.normalizer;
+    NAZIR_ASSIGN_OR_RETURN(StoryFeaturizer fz, StoryFeaturizer::Create(terms));
+    featurizer.emplace(std::move(fz));
+  }
+  return Sketcher(std::unique_ptr<Impl>(new Impl{options,
+                                                 std::move(fp),
+                                                 std::move(analyzer),
+                                                 std::move(minhash),
+                                                 std::move(featurizer),
+                                                 {},
+                                                 {},
+                                                 {}}));
 }
 
 size_t Sketcher::Sketch(std::string_view text, DocSketch* out) {
@@ -75,6 +91,16 @@ size_t Sketcher::Sketch(std::string_view text, DocSketch* out) {
   out->sig.resize(m.options.num_perm);
   m.minhash.Sketch(m.shingles, out->sig);
   out->simhash = SimHash64(m.shingles, m.options.seed);
+  return invalid;
+}
+
+size_t Sketcher::Sketch(std::string_view title, std::string_view text, ArticleSketch* out) {
+  const size_t invalid = Sketch(text, &out->near_dup);
+  if (impl_->featurizer) {
+    impl_->featurizer->Featurize(title, impl_->tokens, &out->story);
+  } else {
+    out->story.Clear();
+  }
   return invalid;
 }
 

@@ -193,3 +193,41 @@ TEST(EngineTest, OptionsValidate) {
 
 }  // namespace
 }  // namespace nazir
+
+namespace nazir {
+namespace {
+
+TEST(EngineStoryTest, StoryFeaturesReachTheClusterer) {
+  const auto seed = testing::ReadSeed();
+  ASSERT_EQ(seed.size(), 4u);
+  auto e = Engine::Create({});
+  ASSERT_TRUE(e.ok());
+  auto sk = (*e)->NewSketcher();
+  ASSERT_TRUE(sk.ok());
+  ArticleSketch s;
+  for (const Article& a : seed) {
+    sk->Sketch(a.title, a.text, &s);
+    EXPECT_GT(s.story.terms.size(), 20u) << a.id;
+    ASSERT_TRUE((*e)->AddSketched({a.id, a.source, a.date, a.title}, s).ok());
+  }
+  (*e)->AssignPending();
+  const auto stories = (*e)->Stories(8);
+  ASSERT_FALSE(stories.empty());
+  uint32_t total = 0;
+  for (const StoryInfo& st : stories) {
+    total += st.size;
+    EXPECT_FALSE(st.top_terms.empty()) << st.id;
+    EXPECT_FALSE(st.title.empty()) << st.id;
+    EXPECT_FALSE(st.sources.empty()) << st.id;
+    EXPECT_NE(st.first_date, DocMeta::kNoDate);
+  }
+  EXPECT_EQ(total, 4u);
+  for (const Article& a : seed) {
+    auto as = (*e)->Lookup(a.id);
+    ASSERT_TRUE(as.ok());
+    EXPECT_FALSE(as->story.empty());
+  }
+}
+
+}  // namespace
+}  // namespace nazir

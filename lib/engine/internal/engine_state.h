@@ -18,6 +18,7 @@
 #include "nazir/index/lsh.h"
 #include "nazir/index/simhash_index.h"
 #include "nazir/index/sketch_store.h"
+#include "nazir/story/story_clusterer.h"
 
 namespace nazir::internal {
 
@@ -58,7 +59,15 @@ struct EngineState {
   void IndexRemove(uint32_t slot);
   void MergeStats(const EngineStats& s);
   // Streaming: prepares, verifies, assigns the group, indexes the slot.
+  // (Near-duplicate group only; see AssignStory.)
   uint32_t Assign(uint32_t slot);
+  // Streaming story assignment of `slot`, whose near-duplicate group is
+  // already assigned. `features` may be null (no story features).
+  void AssignStory(uint32_t slot, const StoryFeatures* features);
+  // Batch story assignment of `order` (date order): document frequencies
+  // from all of them first, then one Assign each; near-duplicates follow the
+  // first member of their group. Uses and frees pending_features.
+  void AssignStoriesBatch(std::span<const uint32_t> order);
   // Batch: prepares (parallel), indexes (sequential), verifies (parallel)
   // `order` (by date), then builds star groups over the verified-pair graph.
   void AssignBatch(std::span<const uint32_t> order,
@@ -85,6 +94,9 @@ struct EngineState {
   AnchorIndex anchor_index;
   StarGroups groups;
   std::vector<uint32_t> pending;  // added, not yet counted nor assigned
+  // Story features of pending documents (batch), freed once assigned.
+  absl::flat_hash_map<uint32_t, StoryFeatures> pending_features;
+  std::optional<StoryClusterer> story;  // set iff options.stories
   std::vector<VerifiedPair> pairs;
   EngineStats stats;
   Scratch scratch;  // for the sequential (streaming) path
@@ -97,7 +109,7 @@ namespace nazir {
 struct Engine::Impl : internal::EngineState {
   using EngineState::EngineState;
   std::optional<Sketcher> sketcher;  // lazily created for Add()
-  DocSketch sketch_buf;
+  ArticleSketch sketch_buf;
 };
 
 }  // namespace nazir

@@ -1,9 +1,11 @@
-// Engine: near-duplicate groups for a stream or a batch of news articles.
+// Engine: near-duplicate groups and stories for a stream or a batch of news
+// articles.
 //
 // The engine keeps, per article, only its sketch (shingle keys, anchors,
-// MinHash signature, SimHash) and metadata (id, source, date); article text
-// is dropped once sketched. Every added article gets its near-duplicate group
-// at once; the whole state can be saved to a file and reopened.
+// MinHash signature, SimHash) and metadata (id, source, date, title); article
+// text is dropped once sketched. Every added article gets its near-duplicate
+// group and its story at once; the whole state can be saved to a file and
+// reopened.
 //
 // Streaming use (a feed pipeline):
 //
@@ -34,6 +36,12 @@
 // Documents with fewer than min_tokens tokens (empty or a few words) are never
 // grouped: they stay singletons and are flagged.
 //
+// Stories (see nazir/story/story_clusterer.h): one level up, every article
+// joins the story of its near-duplicate group if the group already has one;
+// otherwise tf-idf cosine against recent story centroids decides (time window
+// and decay: stories are events). In batch, term document frequencies are
+// learned from the whole corpus first.
+//
 // Thread safety: an Engine is thread-compatible: const methods may run
 // concurrently; Add/AddSketched/AssignPending/Remove/Save need exclusive access.
 // Errors: invalid options -> InvalidArgument; duplicate id -> AlreadyExists;
@@ -56,6 +64,7 @@
 #include "nazir/cluster/verify.h"
 #include "nazir/engine/sketcher.h"
 #include "nazir/index/sketch_store.h"
+#include "nazir/story/story_clusterer.h"
 
 namespace nazir {
 
@@ -98,6 +107,10 @@ struct EngineOptions {
   int df_log2_width = 22;
   // Record every verified pair (for `nazir cluster --pairs`).
   bool record_pairs = false;
+  // Story clustering on top of near-duplicate groups. Off: a document's
+  // story is its near-duplicate group and no story features are computed.
+  bool stories = true;
+  StoryOptions story;
   // Threads for the parallel phases of AssignPending (0 = all cores).
   // Results do not depend on it.
   int threads = 0;
@@ -110,6 +123,7 @@ struct DocMeta {
   std::string id;
   std::string source;      // outlet; may be empty
   int64_t date = kNoDate;  // seconds since the Unix epoch, UTC
+  std::string title;       // for story features and summaries; may be empty
   static constexpr int64_t kNoDate = INT64_MIN;
 };
 
@@ -128,6 +142,18 @@ struct Assignment {
   uint32_t group_size = 1;  // at the time of the call
   float similarity = 1;     // containment with the anchor (1 for the anchor)
   DocStatus status = DocStatus::kOk;
+  std::string_view story;  // id of the story's anchor (its first article)
+};
+
+// One story, for reports (`nazir cluster --stories`).
+struct StoryInfo {
+  std::string_view id;                    // the story's anchor article
+  uint32_t size = 0;                      // live articles
+  std::vector<std::string_view> groups;   // near-duplicate groups (their anchor ids)
+  std::vector<std::string_view> sources;  // outlets
+  int64_t first_date = DocMeta::kNoDate, last_date = DocMeta::kNoDate;
+  std::string_view title;              // of the most republished member (ties: earliest)
+  std::vector<std::string> top_terms;  // heaviest ar-sc-1 terms of the story centroid
 };
 
 struct VerifiedPair {
@@ -155,6 +181,7 @@ class Engine {
   ~Engine();
 
   // Writes the whole state (atomically: a temp file renamed over `path`).
+  // FailedPrecondition while documents are pending (call AssignPending).
   absl::Status Save(const std::string& path) const;
 
   // Streaming: sketches `text`, stores the document and assigns its group.
@@ -164,8 +191,14 @@ class Engine {
   // Streaming with an externally made sketch; assigns at once.
   absl::StatusOr<Assignment> AddSketch(const DocMeta& meta, const DocSketch& sketch);
 
+  absl::StatusOr<Assignment> AddSketch(const DocMeta& meta, const ArticleSketch& sketch);
+
   // Batch: stores the document without assigning it. FailedPrecondition if
   // the sketch was made under other parameters; AlreadyExists on a duplicate id.
+  // Pending documents keep their story features until AssignPending.
+  absl::StatusOr<uint32_t> AddSketched(const DocMeta& meta, const ArticleSketch& sketch);
+  // Same without story features (the document's story is decided by its
+  // near-duplicate group, or it is a story of its own).
   absl::StatusOr<uint32_t> AddSketched(const DocMeta& meta, const DocSketch& sketch);
   // Assigns every pending document, ordered by (date, insertion); documents
   // without a date come after dated ones. On an engine with no assigned
@@ -187,6 +220,8 @@ class Engine {
   bool alive(uint32_t slot) const;
 
   const std::vector<VerifiedPair>& pairs() const;
+  // All stories with at least one live document, ordered by anchor slot.
+  std::vector<StoryInfo> Stories(size_t top_terms = 8) const;
   const EngineOptions& options() const;
   const ParamsFingerprint& fingerprint() const;
   const DocMeta& meta(uint32_t slot) const;

@@ -1,9 +1,10 @@
-// Sketcher: raw article text -> DocSketch (tokens, shingle keys, anchors,
-// MinHash signature, SimHash), the first half of nazir's pipeline.
+// Sketcher: raw article -> ArticleSketch, the parallel half of nazir's
+// pipeline: the near-duplicate sketch of the text (shingle keys, anchors,
+// MinHash signature, SimHash) and the story features of title and text.
 //
 //   NAZIR_ASSIGN_OR_RETURN(Sketcher sk, Sketcher::Create(options));
-//   DocSketch sketch;
-//   sk.Sketch(article.text, &sketch);
+//   ArticleSketch sketch;
+//   sk.Sketch(article.title, article.text, &sketch);
 //
 // Steps: ar-nd-1 normalization and tokenization -> one XXH3 hash per token ->
 // word n-gram shingle hashes (n = shingle_size) -> sorted unique 32-bit keys,
@@ -25,6 +26,8 @@
 #include "nazir/base/fingerprint.h"
 #include "nazir/index/sketch_store.h"
 #include "nazir/normalize/normalizer.h"
+#include "nazir/story/story_features.h"
+#include "nazir/story/story_terms.h"
 
 namespace nazir {
 
@@ -39,8 +42,18 @@ struct SketchOptions {
   // Winnowing window (in shingles) for anchors: texts sharing a run of at
   // least winnow_window + shingle_size - 1 words share an anchor.
   uint32_t winnow_window = 8;
+  // Story features (ar-sc-1 terms of title and text) for story clustering.
+  // Their normalizer options are forced to `normalizer`.
+  bool story_features = true;
+  StoryTermOptions story_terms;
 
   absl::Status Validate() const;
+};
+
+// Everything nazir derives from one article, before it meets the index.
+struct ArticleSketch {
+  DocSketch near_dup;   // from the text only (a new headline is not a new text)
+  StoryFeatures story;  // from title and text; empty if story features are off
 };
 
 class Sketcher {
@@ -52,6 +65,8 @@ class Sketcher {
 
   // Fills *out (cleared first). Never fails: invalid UTF-8 is replaced (the
   // count is returned), an empty text gives an empty sketch.
+  size_t Sketch(std::string_view title, std::string_view text, ArticleSketch* out);
+  // The near-duplicate sketch of `text` alone.
   size_t Sketch(std::string_view text, DocSketch* out);
 
   // ar-nd-1 tokens of the last Sketch() call; views valid until the next call.

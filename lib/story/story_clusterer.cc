@@ -65,7 +65,8 @@ struct Story {
   uint32_t groups = 0;
   int64_t first_date = kNoDate, last_date = kNoDate;
   bool active = true;
-  float norm = 0;
+  float norm = 0;       // of the full centroid: sqrt(|centroid|^2 + residual2)
+  float residual2 = 0;  // squared mass of the members' terms not stored (dropped, truncated)
   std::vector<uint32_t> sources;  // sorted, unique
   SparseVec centroid{kDim};       // sum of member unit vectors, truncated
   std::vector<uint64_t> posted;   // terms under which the story is in the index
@@ -130,11 +131,13 @@ struct StoryClustererState {
   std::string arena;
   absl::flat_hash_map<uint64_t, std::pair<uint32_t, uint32_t>> spellings;
   // Scratch.
-  std::vector<std::pair<float, uint64_t>> weighted;  // (weight, id)
+  std::vector<std::pair<float, uint64_t>> weighted;  // (weight, id) of the document vector
+  std::vector<std::pair<float, uint64_t>> query;     // heaviest terms some other doc has
   std::vector<uint32_t> visit_stamp;
   std::vector<std::pair<double, uint32_t>> candidates;  // (decayed doc score, story index)
   uint32_t stamp = 0;
   SparseVec doc{kDim};
+  float doc_residual2 = 0;  // 1 - |doc|^2: the part of the unit vector not stored
 
   explicit StoryClustererState(const StoryOptions& o) : opt(o), source_df(o.source_df_log2_width) {}
 
@@ -158,10 +161,11 @@ struct StoryClustererState {
     }
   }
 
-  // Fills `doc` (unit norm, doc_terms heaviest terms) and `weighted` (those terms, heaviest
-  // first, at most query_terms of them sorted).
+  // Fills `doc` (the doc_terms heaviest terms, scaled by the full vector's norm), `weighted`
+  // (those terms) and `query` (the query_terms heaviest terms with df >= 2, heaviest first).
   void BuildVector(const StoryFeatures& f, uint32_t source, bool final_df, int64_t date) {
     weighted.clear();
+    query.clear();
     double full_norm2 = 0;
     const double n = static_cast<double>(std::max<uint64_t>(num_counted, 1));
     const bool df_cut = num_counted >= opt.min_docs_for_df_cut;
@@ -173,16 +177,17 @@ struct StoryClustererState {
       const TermStat* ts = it == df.end() ? nullptr : &it->second;
       double d = ts == nullptr ? 1.0 : std::max<double>(ts->df, 1.0);
       if (df_cut && d > max_df) continue;
-      // With the corpus' final counts, a term no other document has cannot link this one to
-      // anything; it would only dilute the vector.
       double idf = std::log1p(n / d);
       double ds = std::max<double>(source_df.Count(SourceDf::Key(source, t.id)), 1.0);
-      idf = std::min(idf, std::log1p(ns / ds));
-      double tf = t.body_tf + opt.title_weight * t.title_tf;
+      double idf_source = std::log1p(ns / ds);
+      double tf = t.body_tf + opt.lead_weight * t.lead_tf + opt.title_weight * t.title_tf;
       if (tf <= 0) continue;
-      double w = (1.0 + std::log(tf)) * idf * Burst(ts, d, n, date);
+      double w = (1.0 + std::log(tf)) * std::min(idf, idf_source) * Burst(ts, d, n, date);
       // The norm is that of the full vector: dropping terms (below) must not inflate cosines.
       full_norm2 += w * w;
+      // A term no other document has (yet) cannot find a story. With the corpus' final
+      // counts it cannot link this document to anything either, and is dropped.
+      if (d >= 2) query.emplace_back(static_cast<float>(w), t.id);
       if (final_df && d < 2) continue;
       weighted.emplace_back(static_cast<float>(w), t.id);
     }
@@ -193,8 +198,9 @@ struct StoryClustererState {
       std::nth_element(weighted.begin(), weighted.begin() + opt.doc_terms, weighted.end(), heavier);
       weighted.resize(opt.doc_terms);
     }
-    size_t q = std::min<size_t>(opt.query_terms, weighted.size());
-    std::partial_sort(weighted.begin(), weighted.begin() + q, weighted.end(), heavier);
+    size_t q = std::min<size_t>(opt.query_terms, query.size());
+    std::partial_sort(query.begin(), query.begin() + q, query.end(), heavier);
+    query.resize(q);
     float inv = full_norm2 > 0 ? static_cast<float>(1.0 / std::sqrt(full_norm2)) : 0.f;
     std::vector<std::pair<int64_t, float>> entries;
     entries.reserve(weighted.size());
@@ -202,7 +208,12 @@ struct StoryClustererState {
     std::sort(entries.begin(), entries.end());
     doc.setZero();
     doc.reserve(static_cast<int64_t>(entries.size()));
-    for (const auto& [id, w] : entries) doc.insertBack(id) = w;
+    double stored2 = 0;
+    for (const auto& [id, w] : entries) {
+      doc.insertBack(id) = w;
+      stored2 += double{w} * w;
+    }
+    doc_residual2 = full_norm2 > 0 ? static_cast<float>(std::max(0.0, 1.0 - stored2)) : 0.f;
   }
 
   static int64_t Gap(const Story& s, int64_t date) {
@@ -222,11 +233,11 @@ struct StoryClustererState {
     candidates.clear();
     uint32_t best = StoryClusterer::kNone;
     *best_score = 0;
-    size_t q = std::min<size_t>(opt.query_terms, weighted.size());
+    size_t q = query.size();
     const double ln2_over_half_life =
         std::log(2.0) / static_cast<double>(opt.decay_half_life_seconds);
     for (size_t k = 0; k < q; ++k) {
-      auto pit = postings.find(weighted[k].second);
+      auto pit = postings.find(query[k].second);
       if (pit == postings.end()) continue;
       std::vector<uint32_t>& list = pit->second;
       for (size_t j = 0; j < list.size();) {
@@ -255,8 +266,9 @@ struct StoryClustererState {
     return best;
   }
 
-  // Keeps the `keep` heaviest entries of v; returns the norm.
-  static float Truncate(SparseVec* v, size_t keep) {
+  // Keeps the `keep` heaviest entries of v, adds the squared mass removed to *residual2 and
+  // returns the full norm sqrt(|v|^2 + *residual2).
+  static float Truncate(SparseVec* v, size_t keep, float* residual2) {
     if (static_cast<size_t>(v->nonZeros()) > keep) {
       std::vector<std::pair<float, int64_t>> e;
       e.reserve(v->nonZeros());
@@ -264,6 +276,7 @@ struct StoryClustererState {
       std::nth_element(e.begin(), e.begin() + keep, e.end(), [](const auto& a, const auto& b) {
         return a.first > b.first || (a.first == b.first && a.second < b.second);
       });
+      for (size_t k = keep; k < e.size(); ++k) *residual2 += e[k].first * e[k].first;
       e.resize(keep);
       std::sort(e.begin(), e.end(),
                 [](const auto& a, const auto& b) { return a.second < b.second; });
@@ -271,7 +284,7 @@ struct StoryClustererState {
       v->reserve(static_cast<int64_t>(keep));
       for (const auto& [w, id] : e) v->insertBack(id) = w;
     }
-    return static_cast<float>(v->norm());
+    return static_cast<float>(std::sqrt(v->squaredNorm() + *residual2));
   }
 
   void IndexStory(uint32_t si) {
@@ -310,7 +323,8 @@ struct StoryClustererState {
     } else {
       s.centroid += doc;
     }
-    s.norm = Truncate(&s.centroid, s.active ? opt.centroid_terms : opt.summary_terms);
+    s.residual2 += doc_residual2;
+    s.norm = Truncate(&s.centroid, s.active ? opt.centroid_terms : opt.summary_terms, &s.residual2);
     if (s.active) IndexStory(si);
   }
 
@@ -352,7 +366,8 @@ struct StoryClustererState {
                    std::back_inserter(src));
     b.sources = std::move(src);
     b.centroid += a.centroid;
-    b.norm = Truncate(&b.centroid, opt.centroid_terms);
+    b.residual2 += a.residual2;
+    b.norm = Truncate(&b.centroid, opt.centroid_terms, &b.residual2);
     a.active = false;
     a.centroid = SparseVec(kDim);
     a.norm = 0;
@@ -407,7 +422,7 @@ struct StoryClustererState {
       if (!s.active || s.parent != si) continue;
       if (s.last_date != kNoDate && s.last_date < horizon) {
         s.active = false;
-        s.norm = Truncate(&s.centroid, opt.summary_terms);
+        s.norm = Truncate(&s.centroid, opt.summary_terms, &s.residual2);
         s.posted.clear();
         s.posted.shrink_to_fit();
         any = true;
@@ -446,6 +461,9 @@ absl::Status StoryOptions::Validate() const {
   }
   if (!(title_weight >= 0 && title_weight <= 100)) {
     return absl::InvalidArgumentError("StoryOptions.title_weight must be in [0, 100]");
+  }
+  if (!(lead_weight >= 0 && lead_weight <= 100)) {
+    return absl::InvalidArgumentError("StoryOptions.lead_weight must be in [0, 100]");
   }
   if (doc_terms < 1 || doc_terms > 4096 || centroid_terms < 1 || centroid_terms > 65536) {
     return absl::InvalidArgumentError("StoryOptions.doc_terms/centroid_terms out of range");
@@ -664,6 +682,7 @@ void StoryClusterer::Serialize(std::string* out) const {
   w.Put(o.window_seconds);
   w.Put(o.decay_half_life_seconds);
   w.Put(o.title_weight);
+  w.Put(o.lead_weight);
   w.Put(o.doc_terms);
   w.Put(o.centroid_terms);
   w.Put(o.max_df_fraction);
@@ -718,6 +737,7 @@ void StoryClusterer::Serialize(std::string* out) const {
     w.Put(st.first_date);
     w.Put(st.last_date);
     w.Put<uint8_t>(st.active ? 1 : 0);
+    w.Put(st.residual2);
     w.Put<uint64_t>(st.sources.size());
     for (uint32_t src : st.sources) w.Put(src);
     w.Put<uint64_t>(st.centroid.nonZeros());
@@ -775,6 +795,7 @@ absl::StatusOr<StoryClusterer> StoryClusterer::Deserialize(std::string_view blob
   r.Get(&o.window_seconds);
   r.Get(&o.decay_half_life_seconds);
   r.Get(&o.title_weight);
+  r.Get(&o.lead_weight);
   r.Get(&o.doc_terms);
   r.Get(&o.centroid_terms);
   r.Get(&o.max_df_fraction);
@@ -827,7 +848,7 @@ absl::StatusOr<StoryClusterer> StoryClusterer::Deserialize(std::string_view blob
   if (!r.Count(&n, 4)) return corrupt("slots");
   s.slot_story.resize(n);
   for (uint64_t i = 0; i < n; ++i) r.Get(&s.slot_story[i]);
-  if (!r.Count(&n, 37)) return corrupt("stories");
+  if (!r.Count(&n, 45)) return corrupt("stories");
   s.stories.resize(n);
   for (uint64_t i = 0; i < n; ++i) {
     Story& st = s.stories[i];
@@ -839,6 +860,7 @@ absl::StatusOr<StoryClusterer> StoryClusterer::Deserialize(std::string_view blob
     r.Get(&st.first_date);
     r.Get(&st.last_date);
     r.Get(&active);
+    r.Get(&st.residual2);
     st.active = active != 0;
     uint64_t m = 0;
     if (!r.Count(&m, 4)) return corrupt("story sources");
@@ -856,7 +878,7 @@ absl::StatusOr<StoryClusterer> StoryClusterer::Deserialize(std::string_view blob
       prev = id;
       st.centroid.insertBack(id) = v;
     }
-    st.norm = static_cast<float>(st.centroid.norm());
+    st.norm = static_cast<float>(std::sqrt(st.centroid.squaredNorm() + st.residual2));
   }
   for (uint32_t v : s.slot_story) {
     if (v != kNone && v >= s.stories.size()) return corrupt("slot map");

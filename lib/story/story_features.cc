@@ -49,7 +49,7 @@ struct StoryFeaturizerState {
   struct Slot {
     uint64_t id;
     uint32_t stamp;
-    uint16_t title_tf, body_tf;
+    uint16_t title_tf, body_tf, lead_tf;
   };
 
   StoryTermizer termizer;
@@ -57,7 +57,7 @@ struct StoryFeaturizerState {
   std::vector<std::string_view> title_tokens;
   std::string skeleton_buf;
   // Open-addressing accumulation table; a slot is live when its stamp equals `stamp`.
-  std::vector<Slot> table = std::vector<Slot>(1024, Slot{0, 0, 0, 0});
+  std::vector<Slot> table = std::vector<Slot>(1024, Slot{0, 0, 0, 0, 0});
   std::vector<uint32_t> used;
   uint32_t stamp = 0;
   absl::flat_hash_set<uint64_t> emitted;
@@ -65,7 +65,7 @@ struct StoryFeaturizerState {
 
   void Grow() {
     std::vector<Slot> old = std::move(table);
-    table.assign(old.size() * 2, Slot{0, 0, 0, 0});
+    table.assign(old.size() * 2, Slot{0, 0, 0, 0, 0});
     used.clear();
     for (const Slot& s : old) {
       if (s.stamp != stamp) continue;
@@ -77,7 +77,8 @@ struct StoryFeaturizerState {
     }
   }
 
-  void Add(std::string_view term, bool title) {
+  enum Part { kTitle, kLead, kBody };
+  void Add(std::string_view term, Part part) {
     std::string_view key = term;
     if (termizer.options().fold_variants) key = Skeleton(term, &skeleton_buf);
     uint64_t id = HashTerm(key);
@@ -86,15 +87,19 @@ struct StoryFeaturizerState {
     while (table[h].stamp == stamp && table[h].id != id) h = (h + 1) & mask;
     Slot& s = table[h];
     if (s.stamp != stamp) {
-      s = Slot{id, stamp, 0, 0};
+      s = Slot{id, stamp, 0, 0, 0};
       used.push_back(static_cast<uint32_t>(h));
       if (termizer.options().emit_strings && emitted.insert(id).second) {
         out->new_strings.emplace_back(term);
         out->new_string_ids.push_back(id);
       }
     }
-    uint16_t& tf = title ? s.title_tf : s.body_tf;
-    if (tf != 0xFFFF) ++tf;
+    if (part == kTitle) {
+      if (s.title_tf != 0xFFFF) ++s.title_tf;
+    } else {
+      if (s.body_tf != 0xFFFF) ++s.body_tf;
+      if (part == kLead && s.lead_tf != 0xFFFF) ++s.lead_tf;
+    }
     if (used.size() * 2 > table.size()) Grow();
   }
 };
@@ -132,19 +137,22 @@ void StoryFeaturizer::Featurize(std::string_view title,
   out->Clear();
   s.out = out;
   if (++s.stamp == 0) {  // stamp wrapped: reset the table once every 2^32 documents
-    std::fill(s.table.begin(), s.table.end(), internal::StoryFeaturizerState::Slot{0, 0, 0, 0});
+    std::fill(s.table.begin(), s.table.end(), internal::StoryFeaturizerState::Slot{0, 0, 0, 0, 0});
     s.stamp = 1;
   }
   s.used.clear();
   s.analyzer.Analyze(title, &s.title_tokens);
-  s.termizer.ForEachTerm(s.title_tokens, [&s](std::string_view t) { s.Add(t, true); });
+  s.termizer.ForEachTerm(s.title_tokens, [&s](std::string_view t) { s.Add(t, s.kTitle); });
   size_t max_body = s.termizer.options().max_body_tokens;
   if (max_body != 0 && body_tokens.size() > max_body) body_tokens = body_tokens.first(max_body);
-  s.termizer.ForEachTerm(body_tokens, [&s](std::string_view t) { s.Add(t, false); });
+  size_t lead = std::min(body_tokens.size(), s.termizer.options().lead_tokens);
+  s.termizer.ForEachTerm(body_tokens.first(lead), [&s](std::string_view t) { s.Add(t, s.kLead); });
+  s.termizer.ForEachTerm(body_tokens.subspan(lead),
+                         [&s](std::string_view t) { s.Add(t, s.kBody); });
   out->terms.reserve(s.used.size());
   for (uint32_t h : s.used) {
     const auto& slot = s.table[h];
-    out->terms.push_back({slot.id, slot.title_tf, slot.body_tf});
+    out->terms.push_back({slot.id, slot.title_tf, slot.body_tf, slot.lead_tf});
   }
   std::sort(out->terms.begin(), out->terms.end(),
             [](const StoryFeatures::Term& a, const StoryFeatures::Term& b) { return a.id < b.id; });

@@ -5,7 +5,7 @@
 // order), single-pass clustering in the TDT tradition:
 //
 //   1. Document vector. Each term of StoryFeatures gets
-//        w = (1 + ln(body_tf + title_weight * title_tf)) * idf * burst,
+//        w = (1 + ln(body_tf + lead_weight * lead_tf + title_weight * title_tf)) * idf * burst,
 //        idf = min(ln(1 + N / df), ln(1 + (N_s + source_prior_docs) / df_s))
 //      N/df: documents seen / containing the term (learned from the corpus: CountDocument in a
 //      batch pass, or updated by Assign as documents stream in). N_s/df_s: the same within the
@@ -80,6 +80,11 @@ struct StoryOptions {
 
   // Title terms count title_weight times a body occurrence. Default 3 (titles name the event).
   double title_weight = 3.0;
+
+  // Lead terms (StoryTermOptions::lead_tokens) count 1 + lead_weight times. Default 0 (off): news
+  // is written as an inverted pyramid, so the lead names the event even in analysis pieces whose
+  // body wanders off to side topics.
+  double lead_weight = 0.0;
 
   // Terms kept per document vector (the heaviest by tf-idf). Default 64. Fewer = faster and
   // less noise from side topics, but short overlaps are lost.

@@ -35,7 +35,8 @@ struct StoryFeatures {
   struct Term {
     uint64_t id;        // < 2^63
     uint16_t title_tf;  // occurrences in the title (saturating)
-    uint16_t body_tf;   // occurrences in the (lead of the) body (saturating)
+    uint16_t body_tf;   // occurrences in the body (its first max_body_tokens; saturating)
+    uint16_t lead_tf;   // of which in the lead (first lead_tokens body tokens)
   };
   std::vector<Term> terms;  // sorted by id, unique
 

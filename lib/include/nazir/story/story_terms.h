@@ -69,6 +69,11 @@ struct StoryTermOptions {
   // (about 2-3 paragraphs); 0 = the whole body.
   size_t max_body_tokens = 400;
 
+  // The first lead_tokens body tokens are the lead: their terms are counted in
+  // StoryFeatures::Term::lead_tf too (StoryOptions::lead_weight). Default 50 (the dateline and
+  // first sentence or two, where a report, a reaction or an analysis names its event).
+  size_t lead_tokens = 50;
+
   // Spelling-variant folding of term ids (term skeletons): a term's id is the hash of its
   // skeleton, not of its spelling. Skeleton: for pure-Arabic terms, a final transliterated
   // "-ia" ending يا/يه is dropped when >= 3 letters remain (سوريا/سورية -> سور, the stem of

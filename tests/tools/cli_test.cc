@@ -1,0 +1,159 @@
+// Runs build/tools/nazir on small files and checks what a user sees.
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "simdjson.h"
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace {
+
+struct CliRun {
+  int status = -1;
+  std::string out, err;
+};
+
+std::string Temp(const std::string& name) {
+  return ::testing::TempDir() + "/nazir_cli_" + std::to_string(getpid()) + "_" + name;
+}
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+CliRun Nazir(const std::string& args) {
+  const std::string out = Temp("stdout"), err = Temp("stderr");
+  const std::string cmd = std::string(NAZIR_CLI) + " " + args + " >" + out + " 2>" + err;
+  CliRun r;
+  const int rc = std::system(cmd.c_str());
+  r.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  r.out = Slurp(out);
+  r.err = Slurp(err);
+  std::remove(out.c_str());
+  std::remove(err.c_str());
+  return r;
+}
+
+std::vector<std::string> Lines(const std::string& s) {
+  std::vector<std::string> v;
+  std::stringstream ss(s);
+  for (std::string line; std::getline(ss, line);) v.push_back(line);
+  return v;
+}
+
+std::string Article(const std::string& id, const std::string& text) {
+  return "{\"id\":\"" + id + "\",\"text\":\"" + text +
+         "\",\"source\":\"s\",\"date\":\"2025-07-31\"}";
+}
+
+const char kText[] =
+    "التقى وزير الخارجية الروسي سيرغي لافروف نظيره السوري أسعد الشيباني في موسكو اليوم الخميس "
+    "في زيارة تعد الأولى لمسؤول سوري رفيع المستوى من الحكومة الجديدة بعد الإطاحة بحليف روسيا "
+    "السابق وقال لافروف إن روسيا تأمل أن يحضر الرئيس السوري القمة الروسية العربية الأولى";
+
+TEST(CliTest, HelpExplainsEveryCommand) {
+  CliRun r = Nazir("--help");
+  EXPECT_EQ(r.status, 0);
+  for (const char* cmd : {"cluster", "eval", "normalize"}) {
+    EXPECT_NE(r.out.find(cmd), std::string::npos) << cmd;
+    CliRun h = Nazir(std::string(cmd) + " --help");
+    EXPECT_EQ(h.status, 0) << cmd;
+    EXPECT_NE(h.out.find("Usage: nazir " + std::string(cmd)), std::string::npos) << h.out;
+  }
+  EXPECT_EQ(Nazir("no-such-command").status, 2);
+  EXPECT_EQ(Nazir("cluster --no-such-flag").status, 2);
+}
+
+TEST(CliTest, BadLinesAreReportedWithFileAndLineAndSkipped) {
+  const std::string path = Temp("bad.jsonl");
+  {
+    std::ofstream f(path);
+    f << Article("a1", kText) << "\n";                                        // 1 ok
+    f << "{\"id\": \"a2\", \"text\": \"unterminated\n";                       // 2 malformed
+    f << "{\"id\": 17, \"text\": \"numeric id\"}\n";                          // 3 non-string id
+    f << "{\"text\": \"no id\"}\n";                                           // 4 missing id
+    f << Article("a1", "duplicate id") << "\n";                               // 5 duplicate
+    f << Article("a6", "") << "\n";                                           // 6 empty text: kept
+    f << "{\"id\":\"a7\",\"text\":\"bad \xff\xfe utf8 " << kText << "\"}\n";  // 7 repaired
+    f << Article("a8", kText) << "\n";                                        // 8 ok, copy of a1
+  }
+  CliRun r = Nazir("cluster " + path);
+  EXPECT_EQ(r.status, 0) << r.err;
+  for (const char* want : {":2:", ":3:", ":4:", ":5:", ":6:", ":7:"}) {
+    EXPECT_NE(r.err.find(path + want), std::string::npos) << want << "\n" << r.err;
+  }
+  EXPECT_NE(r.err.find("4 lines skipped"), std::string::npos) << r.err;
+  const auto lines = Lines(r.out);
+  ASSERT_EQ(lines.size(), 4u) << r.out;  // a1, a6, a7, a8 in input order
+  simdjson::dom::parser parser;
+  std::vector<std::string> ids, groups, statuses;
+  for (const auto& l : lines) {
+    simdjson::dom::element doc;
+    ASSERT_EQ(parser.parse(l).get(doc), simdjson::SUCCESS) << l;
+    ids.emplace_back(std::string_view(doc["id"]));
+    groups.emplace_back(std::string_view(doc["group"]));
+    statuses.emplace_back(std::string_view(doc["status"]));
+    EXPECT_TRUE(doc["story"].is_string());
+    EXPECT_TRUE(doc["group_size"].is_uint64() || doc["group_size"].is_int64());
+  }
+  EXPECT_EQ(ids, (std::vector<std::string>{"a1", "a6", "a7", "a8"}));
+  EXPECT_EQ(statuses[1], "empty");
+  EXPECT_EQ(groups[3], "a1") << "a8 is a copy of a1";
+  EXPECT_EQ(groups[1], "a6") << "empty documents stay alone";
+  // --strict turns the same problems into a failure.
+  EXPECT_EQ(Nazir("cluster --strict " + path).status, 1);
+  std::remove(path.c_str());
+}
+
+TEST(CliTest, MissingInputIsAClearError) {
+  CliRun r = Nazir("cluster /nonexistent/corpus.jsonl");
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.err.find("/nonexistent/corpus.jsonl"), std::string::npos) << r.err;
+}
+
+TEST(CliTest, PairsAndStoriesFilesAndEvalRoundTrip) {
+  const std::string in = Temp("in.jsonl"), out = Temp("out.jsonl"), pairs = Temp("pairs.tsv"),
+                    stories = Temp("stories.jsonl"), gold = Temp("gold.jsonl");
+  {
+    std::ofstream f(in), g(gold);
+    f << Article("x1", kText) << "\n" << Article("x2", kText) << "\n";
+    f << Article("x3",
+                 "خبر مختلف تماما عن مباراة كرة القدم بين الهلال والنصر في الرياض مساء امس "
+                 "وانتهت بفوز الهلال بهدفين مقابل هدف واحد امام جمهور كبير")
+      << "\n";
+    g << "{\"id\":\"x1\",\"g\":\"a\"}\n{\"id\":\"x2\",\"g\":\"a\"}\n{\"id\":\"x3\",\"g\":\"b\"}\n";
+  }
+  CliRun r = Nazir("cluster " + in + " -o " + out + " --pairs " + pairs + " --stories " + stories);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto pair_lines = Lines(Slurp(pairs));
+  ASSERT_EQ(pair_lines.size(), 2u);
+  EXPECT_EQ(pair_lines[0].rfind("id_a\tid_b\t", 0), 0u);
+  EXPECT_EQ(pair_lines[1].rfind("x1\tx2\t1.0000", 0), 0u) << pair_lines[1];
+  EXPECT_GE(Lines(Slurp(stories)).size(), 2u);
+  CliRun e = Nazir("eval --pred " + out + " --gold " + gold + " --gold-field g --json");
+  ASSERT_EQ(e.status, 0) << e.err;
+  EXPECT_NE(e.out.find("\"f1\":1"), std::string::npos) << e.out;
+  for (const auto& p : {in, out, pairs, stories, gold}) std::remove(p.c_str());
+}
+
+TEST(CliTest, NormalizePrintsTokens) {
+  const std::string in = Temp("norm.txt");
+  {
+    std::ofstream f(in);
+    f << "وزير الخارجية الروسي سيرغي لافروف\n";
+  }
+  CliRun r = Nazir("normalize --tokens " + in);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "وزير الخارجيه الروسي سيرغي لافروف\n");
+  std::remove(in.c_str());
+}
+
+}  // namespace

@@ -66,7 +66,7 @@ struct StoryOptions {
 
   // Minimum decayed cosine (document vs. story centroid) to join a story. Higher = purer,
   // smaller stories; lower = bigger stories that may swallow different events about the same
-  // actors. Range (0, 1]. Default 0.24 (see tests/story/README.md for the sensitivity).
+  // actors. Range (0, 1]. Default 0.20 (sensitivity: tests/story/README.md).
   double threshold = 0.20;
 
   // Time window in seconds: a document never joins a story whose [first_date, last_date] span

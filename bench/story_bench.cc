@@ -23,8 +23,8 @@ namespace {
 
 struct BenchCorpus {
   std::vector<Article> articles;
-  std::vector<std::string> normalized;                 // buffers the tokens point into
-  std::vector<std::vector<std::string_view>> tokens;   // ar-nd-1 body tokens
+  std::vector<std::string> normalized;                // buffers the tokens point into
+  std::vector<std::vector<std::string_view>> tokens;  // ar-nd-1 body tokens
   std::vector<StoryFeatures> features;
   std::vector<size_t> date_order;
   size_t bytes = 0;
@@ -67,9 +67,8 @@ const BenchCorpus& Corpus() {
     }
     c->date_order.resize(c->articles.size());
     std::iota(c->date_order.begin(), c->date_order.end(), 0);
-    std::stable_sort(c->date_order.begin(), c->date_order.end(), [c](size_t x, size_t y) {
-      return c->articles[x].date < c->articles[y].date;
-    });
+    std::stable_sort(c->date_order.begin(), c->date_order.end(),
+                     [c](size_t x, size_t y) { return c->articles[x].date < c->articles[y].date; });
     return c;
   }();
   return *corpus;

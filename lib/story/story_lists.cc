@@ -327,8 +327,9 @@ constexpr std::string_view kStopwords[] = {
     "إحدى",
     "سواء",
     "فقط",
-    // news fillers (reporting verbs, connectives); each is in more than 10% of SaudiNewsNet's
-    // articles and in no story's top terms
+    // news fillers (reporting verbs, connectives): the candidates of NORMALIZATION.md §5.2 and
+    // their feminine forms; not individually checked against document frequencies (the
+    // clusterer's max_df_fraction cut catches the remaining news-specific ones)
     "قال",
     "وقال",
     "يقول",

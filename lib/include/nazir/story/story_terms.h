@@ -16,7 +16,7 @@
 //
 // The built-in stopword list is the project's own (lib/story/story_lists.cc): Arabic function
 // words (particles, prepositions, pronouns, demonstratives, relative pronouns, kana and its
-// sisters) and a few news fillers whose document frequency we checked (قال, اضاف, اكد, ...).
+// sisters) and a few news fillers (قال, اضاف, اكد, ...; NORMALIZATION.md §5.2 candidates).
 // Month, weekday, number, currency and direction words are deliberately not in it. The built-in
 // protected list holds countries, capitals, frequent names and common nouns that start with و.
 //

@@ -1,4 +1,5 @@
 // nazir cluster: near-duplicate groups (and stories) for a JSONL corpus.
+#include <chrono>
 #include <cstdio>
 #include <map>
 #include <string>
@@ -43,7 +44,7 @@ struct Flags {
           seed = static_cast<int64_t>(d.sketch.seed), threads = 0, min_tokens = d.min_tokens,
           window = d.sketch.winnow_window, batch_docs = 2048, max_messages = 20,
           source_df = d.source_boilerplate_df, global_df = d.global_boilerplate_min;
-  bool strict = false, quiet = false, streaming = false, no_stories = false;
+  bool strict = false, quiet = false, streaming = false, no_stories = false, verbose = false;
 };
 
 absl::StatusOr<EngineOptions> MakeOptions(const Flags& f) {
@@ -128,6 +129,7 @@ int Run(int argc, char** argv) {
   p.Int("max-messages", &f.max_messages, "input problems printed per kind (all are counted)");
   p.Bool("strict", &f.strict, "exit with status 1 if any input line had a problem");
   p.Bool("quiet", &f.quiet, "no summary line");
+  p.Bool("verbose", &f.verbose, "also print per-phase timings and memory use");
   if (int rc = p.Parse(argc, argv); rc >= 0) return rc;
   if (p.positionals().size() > 1) {
     std::fprintf(stderr, "nazir cluster: expected at most one INPUT, got %zu\n",
@@ -180,8 +182,14 @@ int Run(int argc, char** argv) {
     issues.clear();
   };
   uint64_t docs = 0;
+  double t_read = 0, t_sketch = 0, t_add = 0;
+  auto now = [] { return std::chrono::steady_clock::now(); };
+  auto elapsed = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
   const double total = static_cast<double>(reader->total_bytes());
+  auto t0 = now();
   while (reader->NextBatch(static_cast<size_t>(f.batch_docs), &batch, &issues)) {
+    auto t1 = now();
+    t_read += elapsed(t0, t1);
     report_issues();
     if (sketches.size() < batch.size()) sketches.resize(batch.size());
     const int64_t n = static_cast<int64_t>(batch.size());
@@ -189,6 +197,8 @@ int Run(int argc, char** argv) {
     for (int64_t i = 0; i < n; ++i) {
       sketchers[omp_get_thread_num()].Sketch(batch[i].title, batch[i].text, &sketches[i]);
     }
+    auto t2 = now();
+    t_sketch += elapsed(t1, t2);
     for (int64_t i = 0; i < n; ++i) {
       Article& a = batch[i];
       DocMeta meta{std::move(a.id), std::move(a.source), a.date, std::move(a.title)};
@@ -196,6 +206,8 @@ int Run(int argc, char** argv) {
       if (!slot.ok()) return Fail(slot.status());
     }
     docs += batch.size();
+    t0 = now();
+    t_add += elapsed(t2, t0);
     progress.Update("sketching", docs, reader->bytes_decoded() / 1e6,
                     total > 0 ? reader->bytes_read() / total : -1);
   }
@@ -306,6 +318,18 @@ int Run(int argc, char** argv) {
                  static_cast<unsigned long long>(st.verified_lsh),
                  static_cast<unsigned long long>(st.verified_simhash),
                  static_cast<unsigned long long>(st.verified_anchor));
+    if (f.verbose) {
+      std::fprintf(stderr,
+                   "nazir cluster: phases (s): read+parse %.2f, sketch %.2f, add %.2f, df %.2f, "
+                   "boilerplate %.2f, index %.2f, verify %.2f, groups %.2f, stories %.2f; "
+                   "memory %.0f MB (sketches %.0f, LSH %.0f, SimHash %.0f, anchors %.0f, DF %.0f, "
+                   "stories %.0f, ids/titles %.0f)\n",
+                   t_read, t_sketch, t_add, st.seconds_count, st.seconds_prepare, st.seconds_index,
+                   st.seconds_verify, st.seconds_groups, st.seconds_stories, st.memory_bytes / 1e6,
+                   st.memory_store / 1e6, st.memory_lsh / 1e6, st.memory_simhash / 1e6,
+                   st.memory_anchors / 1e6, st.memory_df / 1e6, st.memory_story / 1e6,
+                   st.memory_meta / 1e6);
+    }
     if (total_issues > 0) {
       std::string kinds;
       for (const auto& [k, c] : issue_counts) {

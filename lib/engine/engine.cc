@@ -1,6 +1,8 @@
 #include "nazir/engine/engine.h"
 
 #include <algorithm>
+#include <chrono>
+#include <optional>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
@@ -68,6 +70,18 @@ absl::Status EngineOptions::Validate() const {
 }
 
 namespace internal {
+
+class PhaseTimer {
+ public:
+  explicit PhaseTimer(double* acc) : acc_(acc), start_(std::chrono::steady_clock::now()) {}
+  ~PhaseTimer() {
+    *acc_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
+
+ private:
+  double* acc_;
+  std::chrono::steady_clock::time_point start_;
+};
 
 EngineState::EngineState(const EngineOptions& opts, ParamsFingerprint fp)
     : options(opts),
@@ -284,6 +298,7 @@ void EngineState::AssignStory(uint32_t slot, const StoryFeatures* features) {
 
 void EngineState::AssignStoriesBatch(std::span<const uint32_t> order) {
   if (!story) return;
+  PhaseTimer timer(&stats.seconds_stories);
   static const StoryFeatures kNoFeatures;
   auto features = [&](uint32_t slot) -> const StoryFeatures& {
     auto it = pending_features.find(slot);
@@ -306,12 +321,18 @@ void EngineState::AssignBatch(std::span<const uint32_t> order,
   std::vector<Scratch> tls(threads);
   std::vector<uint8_t> usable(n);
   // 1. Boilerplate removal and classification, in parallel.
+  std::optional<PhaseTimer> timer(&stats.seconds_prepare);
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 64)
   for (int64_t i = 0; i < n; ++i) usable[i] = Prepare(order[i], tls[omp_get_thread_num()]);
+  timer.emplace(&stats.seconds_index);
   // 2. Index every usable document (sequential: the indexes are not
   //    concurrent), in date order.
   std::vector<uint32_t> rank(store.size(), 0xFFFFFFFFu);
   std::vector<uint32_t> nodes;
+  size_t anchors = 0;
+  for (int64_t i = 0; i < n; ++i) anchors += usable[i] ? store.anchors(order[i]).size() : 0;
+  anchor_index.Reserve(anchor_index.num_anchors() + anchors);
+  lsh.Reserve(n);
   for (int64_t i = 0; i < n; ++i) {
     rank[order[i]] = static_cast<uint32_t>(i);
     if (usable[i]) {
@@ -323,6 +344,7 @@ void EngineState::AssignBatch(std::span<const uint32_t> order,
   }
   if (progress) progress(n / 2, n);
   // 3. Verify each document against the earlier ones, in parallel.
+  timer.emplace(&stats.seconds_verify);
   const int64_t m = static_cast<int64_t>(nodes.size());
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 32)
   for (int64_t i = 0; i < m; ++i) {
@@ -335,6 +357,7 @@ void EngineState::AssignBatch(std::span<const uint32_t> order,
   }
   // 4. Star groups over the whole graph. Edges are put in a canonical order
   //    so the result does not depend on the thread schedule.
+  timer.emplace(&stats.seconds_groups);
   std::vector<StarGroups::Edge> edges;
   for (Scratch& sc : tls) {
     MergeStats(sc.stats);
@@ -410,7 +433,10 @@ void Engine::AssignPending(const std::function<void(uint64_t, uint64_t)>& progre
     return std::make_tuple(d == DocMeta::kNoDate, d, s);
   };
   std::erase_if(m.pending, [&](uint32_t s) { return !m.store.alive(s); });
-  m.CountDocuments(m.pending);
+  {
+    internal::PhaseTimer timer(&m.stats.seconds_count);
+    m.CountDocuments(m.pending);
+  }
   std::sort(m.pending.begin(), m.pending.end(),
             [&](uint32_t a, uint32_t b) { return key(a) < key(b); });
   bool fresh = m.options.batch_star;  // no document assigned yet: the graph is ours
@@ -574,9 +600,20 @@ EngineStats Engine::Stats() const {
       if (m.groups.group_size(slot) > 1) ++s.multi_doc_groups;
     }
   }
-  s.memory_bytes = m.store.MemoryUsage() + m.lsh.MemoryUsage() + m.simhash_index.MemoryUsage() +
-                   m.anchor_index.MemoryUsage() + m.df_global.MemoryUsage() +
-                   m.df_source.MemoryUsage();
+  s.memory_store = m.store.MemoryUsage();
+  s.memory_lsh = m.lsh.MemoryUsage();
+  s.memory_simhash = m.simhash_index.MemoryUsage();
+  s.memory_anchors = m.anchor_index.MemoryUsage();
+  s.memory_df = m.df_global.MemoryUsage() + m.df_source.MemoryUsage() +
+                m.counted_texts.capacity() * (sizeof(uint64_t) + 1);
+  s.memory_story = m.story ? m.story->MemoryUsage() : 0;
+  s.memory_meta = m.metas.capacity() * sizeof(DocMeta) +
+                  m.id_to_slot.capacity() * (sizeof(std::string) + sizeof(uint32_t) + 1);
+  for (const DocMeta& d : m.metas) {
+    s.memory_meta += d.id.capacity() + d.title.capacity() + d.source.capacity();
+  }
+  s.memory_bytes = s.memory_store + s.memory_lsh + s.memory_simhash + s.memory_anchors +
+                   s.memory_df + s.memory_story + s.memory_meta;
   return s;
 }
 

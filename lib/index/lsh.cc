@@ -47,37 +47,18 @@ uint64_t LshIndex::BandKey(uint32_t band, std::span<const uint32_t> sig) const {
 
 void LshIndex::Insert(uint32_t slot, std::span<const uint32_t> sig) {
   NAZIR_DCHECK(sig.size() >= static_cast<size_t>(params_.bands) * params_.rows);
-  for (uint32_t b = 0; b < params_.bands; ++b) buckets_[BandKey(b, sig)].push_back(slot);
+  for (uint32_t b = 0; b < params_.bands; ++b) buckets_.Add(BandKey(b, sig), slot);
 }
 
 void LshIndex::Remove(uint32_t slot, std::span<const uint32_t> sig) {
-  for (uint32_t b = 0; b < params_.bands; ++b) {
-    auto it = buckets_.find(BandKey(b, sig));
-    if (it == buckets_.end()) continue;
-    auto& v = it->second;
-    v.erase(std::remove(v.begin(), v.end(), slot), v.end());
-    if (v.empty()) buckets_.erase(it);
-  }
+  for (uint32_t b = 0; b < params_.bands; ++b) buckets_.Remove(BandKey(b, sig), slot);
 }
 
 void LshIndex::Query(std::span<const uint32_t> sig, std::vector<uint32_t>* out) const {
   const size_t start = out->size();
-  for (uint32_t b = 0; b < params_.bands; ++b) {
-    auto it = buckets_.find(BandKey(b, sig));
-    if (it == buckets_.end()) continue;
-    out->insert(out->end(), it->second.begin(), it->second.end());
-  }
+  ForEachCandidate(sig, [out](uint32_t slot) { out->push_back(slot); });
   std::sort(out->begin() + start, out->end());
   out->erase(std::unique(out->begin() + start, out->end()), out->end());
-}
-
-size_t LshIndex::MemoryUsage() const {
-  size_t bytes =
-      buckets_.capacity() * (sizeof(uint64_t) + sizeof(absl::InlinedVector<uint32_t, 2>) + 1);
-  for (const auto& [k, v] : buckets_) {
-    if (v.size() > 2) bytes += v.capacity() * sizeof(uint32_t);
-  }
-  return bytes;
 }
 
 }  // namespace nazir

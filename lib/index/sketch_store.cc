@@ -1,47 +1,51 @@
 #include "nazir/index/sketch_store.h"
 
+#include <algorithm>
+
 #include "nazir/base/check.h"
 
 namespace nazir {
 
+uint32_t* SketchStore::Arena::Append(std::span<const uint32_t> v) {
+  if (v.empty()) return nullptr;
+  if (v.size() > kChunk) {  // a huge document gets a chunk of its own
+    auto big = std::make_unique<uint32_t[]>(v.size());
+    std::copy(v.begin(), v.end(), big.get());
+    uint32_t* p = big.get();
+    // Keep the current chunk last so its free space is still used.
+    chunks_.insert(chunks_.end() - (chunks_.empty() ? 0 : 1), std::move(big));
+    return p;
+  }
+  if (kChunk - used_ < v.size()) {
+    chunks_.push_back(std::make_unique<uint32_t[]>(kChunk));
+    used_ = 0;
+  }
+  uint32_t* p = chunks_.back().get() + used_;
+  std::copy(v.begin(), v.end(), p);
+  used_ += v.size();
+  return p;
+}
+
 uint32_t SketchStore::Add(const DocSketch& sketch) {
   NAZIR_CHECK(sketch.sig.empty() || sketch.sig.size() == num_perm_);
   const uint32_t slot = size();
-  key_off_.push_back(keys_.size());
+  keys_.push_back(keys_arena_.Append(sketch.keys));
   key_len_.push_back(static_cast<uint32_t>(sketch.keys.size()));
-  keys_.insert(keys_.end(), sketch.keys.begin(), sketch.keys.end());
-  anchor_off_.push_back(anchors_.size());
+  anchors_.push_back(anchors_arena_.Append(sketch.anchors));
   anchor_len_.push_back(static_cast<uint32_t>(sketch.anchors.size()));
-  anchors_.insert(anchors_.end(), sketch.anchors.begin(), sketch.anchors.end());
-  if (sketch.sig.empty()) {
-    sigs_.resize(sigs_.size() + num_perm_, 0xFFFFFFFFu);
-  } else {
-    sigs_.insert(sigs_.end(), sketch.sig.begin(), sketch.sig.end());
-  }
-  has_sig_.push_back(!sketch.sig.empty());
+  sigs_.push_back(sigs_arena_.Append(sketch.sig));
   simhash_.push_back(sketch.simhash);
   num_tokens_.push_back(sketch.num_tokens);
   alive_.push_back(true);
   return slot;
 }
 
-void SketchStore::Reserve(size_t docs, size_t keys) {
-  keys_.reserve(keys);
-  sigs_.reserve(docs * num_perm_);
-  key_off_.reserve(docs);
-  anchor_off_.reserve(docs);
-  key_len_.reserve(docs);
-  anchor_len_.reserve(docs);
-  simhash_.reserve(docs);
-  num_tokens_.reserve(docs);
-}
-
 size_t SketchStore::MemoryUsage() const {
-  return (keys_.capacity() + anchors_.capacity() + sigs_.capacity() + num_tokens_.capacity() +
-          key_len_.capacity() + anchor_len_.capacity()) *
+  return keys_arena_.MemoryUsage() + anchors_arena_.MemoryUsage() + sigs_arena_.MemoryUsage() +
+         (keys_.capacity() + anchors_.capacity() + sigs_.capacity()) * sizeof(void*) +
+         (num_tokens_.capacity() + key_len_.capacity() + anchor_len_.capacity()) *
              sizeof(uint32_t) +
-         (key_off_.capacity() + anchor_off_.capacity() + simhash_.capacity()) * sizeof(uint64_t) +
-         (alive_.capacity() + has_sig_.capacity()) / 8;
+         simhash_.capacity() * sizeof(uint64_t) + alive_.capacity() / 8;
 }
 
 }  // namespace nazir

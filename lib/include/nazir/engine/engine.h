@@ -169,7 +169,16 @@ struct EngineStats {
   uint64_t cand_lsh = 0, cand_simhash = 0, cand_anchor = 0;
   uint64_t verified_lsh = 0, verified_simhash = 0, verified_anchor = 0;
   uint64_t boilerplate_keys_dropped = 0;
-  size_t memory_bytes = 0;
+  size_t memory_bytes = 0;  // all of the below
+  size_t memory_store = 0, memory_lsh = 0, memory_simhash = 0, memory_anchors = 0, memory_df = 0,
+         memory_story = 0, memory_meta = 0;
+  // Wall seconds spent in AssignPending's phases (accumulated over calls).
+  double seconds_count = 0;    // document frequencies
+  double seconds_prepare = 0;  // boilerplate removal (parallel)
+  double seconds_index = 0;    // candidate index inserts (sequential)
+  double seconds_verify = 0;   // candidate search and exact verification (parallel)
+  double seconds_groups = 0;   // star groups
+  double seconds_stories = 0;  // story clustering
 };
 
 class Engine {

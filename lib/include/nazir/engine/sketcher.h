@@ -40,8 +40,12 @@ struct SketchOptions {
   // Seed of every hash function (token hash, MinHash, SimHash).
   uint64_t seed = 0x6e617a6972ULL;
   // Winnowing window (in shingles) for anchors: texts sharing a run of at
-  // least winnow_window + shingle_size - 1 words share an anchor.
-  uint32_t winnow_window = 8;
+  // least winnow_window + shingle_size - 1 words (19 by default) share an
+  // anchor. About 2/(winnow_window+1) of the shingles become anchors: larger
+  // = smaller anchor index, but short shared runs may go unseen. On
+  // SaudiNewsNet 8 -> 12 halves the anchor index (46 -> 24 MB) for a recall
+  // change of 0.9762 -> 0.9760.
+  uint32_t winnow_window = 12;
   // Story features (ar-sc-1 terms of title and text) for story clustering.
   // Their normalizer options are forced to `normalizer`.
   bool story_features = true;

@@ -28,8 +28,7 @@
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
-#include "absl/container/inlined_vector.h"
+#include "nazir/index/posting_map.h"
 
 namespace nazir {
 
@@ -57,18 +56,15 @@ class AnchorIndex {
   // times. Allocation-free.
   template <typename Fn>
   void ForEachPosting(std::span<const uint32_t> anchors, Fn fn) const {
-    for (uint32_t a : anchors) {
-      auto it = postings_.find(a);
-      if (it == postings_.end() || it->second.size() >= kMaxPostings) continue;
-      for (uint32_t slot : it->second) fn(slot);
-    }
+    for (uint32_t a : anchors) postings_.ForEach(a, fn, kMaxPostings - 1);
   }
 
+  void Reserve(size_t anchors) { postings_.Reserve(anchors); }
   size_t num_anchors() const { return postings_.size(); }
-  size_t MemoryUsage() const;
+  size_t MemoryUsage() const { return postings_.MemoryUsage(); }
 
  private:
-  absl::flat_hash_map<uint32_t, absl::InlinedVector<uint32_t, 2>> postings_;
+  PostingMap<uint32_t> postings_;
 };
 
 template <typename Skip>
@@ -77,9 +73,9 @@ void AnchorIndex::Query(std::span<const uint32_t> anchors, Skip skip, std::vecto
   hits->clear();
   scratch->clear();
   for (uint32_t a : anchors) {
-    auto it = postings_.find(a);
-    if (it == postings_.end() || it->second.size() >= kMaxPostings || skip(a)) continue;
-    scratch->insert(scratch->end(), it->second.begin(), it->second.end());
+    if (skip(a)) continue;
+    postings_.ForEach(
+        a, [scratch](uint32_t slot) { scratch->push_back(slot); }, kMaxPostings - 1);
   }
   std::sort(scratch->begin(), scratch->end());
   for (size_t i = 0; i < scratch->size();) {

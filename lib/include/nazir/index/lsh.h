@@ -31,8 +31,7 @@
 #include <span>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
-#include "absl/container/inlined_vector.h"
+#include "nazir/index/posting_map.h"
 
 namespace nazir {
 
@@ -65,23 +64,21 @@ class LshIndex {
   // sharing several bands is visited several times. Allocation-free.
   template <typename Fn>
   void ForEachCandidate(std::span<const uint32_t> sig, Fn fn) const {
-    for (uint32_t b = 0; b < params_.bands; ++b) {
-      auto it = buckets_.find(BandKey(b, sig));
-      if (it == buckets_.end()) continue;
-      for (uint32_t slot : it->second) fn(slot);
-    }
+    for (uint32_t b = 0; b < params_.bands; ++b) buckets_.ForEach(BandKey(b, sig), fn);
   }
 
   // Number of non-empty buckets (for stats and tests).
   size_t num_buckets() const { return buckets_.size(); }
   // Bytes held by the index (approximate).
-  size_t MemoryUsage() const;
+  size_t MemoryUsage() const { return buckets_.MemoryUsage(); }
+  // Expects about `docs` documents (avoids rehashing while they arrive).
+  void Reserve(size_t docs) { buckets_.Reserve(docs * params_.bands); }
 
  private:
   uint64_t BandKey(uint32_t band, std::span<const uint32_t> sig) const;
 
   LshParams params_;
-  absl::flat_hash_map<uint64_t, absl::InlinedVector<uint32_t, 2>> buckets_;
+  PostingMap<uint64_t> buckets_;
 };
 
 }  // namespace nazir

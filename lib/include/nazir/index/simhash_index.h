@@ -21,8 +21,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
-#include "absl/container/inlined_vector.h"
+#include "nazir/index/posting_map.h"
 
 namespace nazir {
 
@@ -44,7 +43,7 @@ class SimHashIndex {
   size_t MemoryUsage() const;
 
  private:
-  using Table = absl::flat_hash_map<uint16_t, absl::InlinedVector<uint32_t, 2>>;
+  using Table = PostingMap<uint16_t>;
   static uint16_t Block(uint64_t fp, int b) { return static_cast<uint16_t>(fp >> (16 * b)); }
   std::array<Table, kBlocks> tables_;
 };
@@ -54,13 +53,11 @@ void SimHashIndex::Query(uint64_t fingerprint, int max_distance, FingerprintOf f
                          std::vector<uint32_t>* out) const {
   const size_t start = out->size();
   for (int b = 0; b < kBlocks; ++b) {
-    auto it = tables_[b].find(Block(fingerprint, b));
-    if (it == tables_[b].end()) continue;
-    for (uint32_t slot : it->second) {
+    tables_[b].ForEach(Block(fingerprint, b), [&](uint32_t slot) {
       if (__builtin_popcountll(fingerprint_of(slot) ^ fingerprint) <= max_distance) {
         out->push_back(slot);
       }
-    }
+    });
   }
   std::sort(out->begin() + start, out->end());
   out->erase(std::unique(out->begin() + start, out->end()), out->end());

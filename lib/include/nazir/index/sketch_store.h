@@ -16,6 +16,7 @@
 #define NAZIR_INDEX_SKETCH_STORE_H_
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -54,11 +55,9 @@ class SketchStore {
 
   uint32_t size() const { return static_cast<uint32_t>(alive_.size()); }
   bool alive(uint32_t slot) const { return alive_[slot]; }
-  std::span<const uint32_t> keys(uint32_t slot) const {
-    return {keys_.data() + key_off_[slot], key_len_[slot]};
-  }
+  std::span<const uint32_t> keys(uint32_t slot) const { return {keys_[slot], key_len_[slot]}; }
   std::span<const uint32_t> anchors(uint32_t slot) const {
-    return {anchors_.data() + anchor_off_[slot], anchor_len_[slot]};
+    return {anchors_[slot], anchor_len_[slot]};
   }
   // Drops, in place, every key of `slot` for which drop_key(i, key) is true
   // and every anchor for which drop_anchor(i, anchor) is true (boilerplate
@@ -66,31 +65,42 @@ class SketchStore {
   // number of keys dropped.
   template <typename DropKey, typename DropAnchor>
   uint32_t FilterKeys(uint32_t slot, DropKey drop_key, DropAnchor drop_anchor);
-  bool has_sig(uint32_t slot) const { return has_sig_[slot]; }
-  std::span<const uint32_t> sig(uint32_t slot) const {
-    return {sigs_.data() + static_cast<size_t>(slot) * num_perm_, num_perm_};
-  }
+  bool has_sig(uint32_t slot) const { return sigs_[slot] != nullptr; }
+  // REQUIRES: has_sig(slot).
+  std::span<const uint32_t> sig(uint32_t slot) const { return {sigs_[slot], num_perm_}; }
   uint64_t simhash(uint32_t slot) const { return simhash_[slot]; }
   uint32_t num_tokens(uint32_t slot) const { return num_tokens_[slot]; }
   uint32_t num_perm() const { return num_perm_; }
 
   size_t MemoryUsage() const;
-  void Reserve(size_t docs, size_t keys);
 
  private:
+  // Append-only storage in fixed chunks: growing never moves what is stored
+  // (no reallocation copies, no 2x capacity slack), so spans stay valid.
+  class Arena {
+   public:
+    uint32_t* Append(std::span<const uint32_t> v);
+    size_t MemoryUsage() const { return chunks_.size() * kChunk * sizeof(uint32_t); }
+
+   private:
+    static constexpr size_t kChunk = size_t{1} << 20;  // 4 MiB
+    std::vector<std::unique_ptr<uint32_t[]>> chunks_;
+    size_t used_ = kChunk;  // in the last chunk
+  };
+
   uint32_t num_perm_;
-  std::vector<uint32_t> keys_, anchors_, sigs_;
-  std::vector<uint64_t> key_off_, anchor_off_;
+  Arena keys_arena_, anchors_arena_, sigs_arena_;
+  std::vector<uint32_t*> keys_, anchors_;
+  std::vector<const uint32_t*> sigs_;
   std::vector<uint32_t> key_len_, anchor_len_;
   std::vector<uint64_t> simhash_;
   std::vector<uint32_t> num_tokens_;
-  std::vector<bool> alive_, has_sig_;
+  std::vector<bool> alive_;
 };
 
 template <typename DropKey, typename DropAnchor>
 uint32_t SketchStore::FilterKeys(uint32_t slot, DropKey drop_key, DropAnchor drop_anchor) {
-  auto compact = [](std::vector<uint32_t>& arr, uint64_t off, uint32_t& len, auto drop) {
-    uint32_t* p = arr.data() + off;
+  auto compact = [](uint32_t* p, uint32_t& len, auto drop) {
     uint32_t out = 0;
     for (uint32_t i = 0; i < len; ++i) {
       if (!drop(i, p[i])) p[out++] = p[i];
@@ -99,8 +109,8 @@ uint32_t SketchStore::FilterKeys(uint32_t slot, DropKey drop_key, DropAnchor dro
     len = out;
     return dropped;
   };
-  const uint32_t dropped = compact(keys_, key_off_[slot], key_len_[slot], drop_key);
-  compact(anchors_, anchor_off_[slot], anchor_len_[slot], drop_anchor);
+  const uint32_t dropped = compact(keys_[slot], key_len_[slot], drop_key);
+  compact(anchors_[slot], anchor_len_[slot], drop_anchor);
   return dropped;
 }
 

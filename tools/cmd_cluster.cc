@@ -165,8 +165,6 @@ int Run(int argc, char** argv) {
   }
 
   Progress progress;
-  std::vector<Article> batch;
-  std::vector<ArticleSketch> sketches;
   std::vector<InputIssue> issues;
   std::map<IssueKind, int64_t> issue_counts;
   int64_t skipped_lines = 0;
@@ -182,34 +180,57 @@ int Run(int argc, char** argv) {
     issues.clear();
   };
   uint64_t docs = 0;
-  double t_read = 0, t_sketch = 0, t_add = 0;
+  double t_sketch = 0, t_add = 0;  // t_add includes reading the next batch
   auto now = [] { return std::chrono::steady_clock::now(); };
   auto elapsed = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
   const double total = static_cast<double>(reader->total_bytes());
-  auto t0 = now();
-  while (reader->NextBatch(static_cast<size_t>(f.batch_docs), &batch, &issues)) {
-    auto t1 = now();
-    t_read += elapsed(t0, t1);
+
+  // Pipeline: while the worker threads sketch batch k, one of them first adds
+  // batch k-1 to the engine (sequential: document frequencies, ids) and reads
+  // batch k+1, then joins the sketching. Two buffers alternate.
+  const size_t batch_docs = static_cast<size_t>(f.batch_docs);
+  std::vector<Article> batch[2];
+  std::vector<ArticleSketch> sketches[2];
+  int cur = 0;
+  bool have = reader->NextBatch(batch_docs, &batch[cur], &issues);
+  bool prev_pending = false;
+  absl::Status add_status;
+  while (have || prev_pending) {
     report_issues();
-    if (sketches.size() < batch.size()) sketches.resize(batch.size());
-    const int64_t n = static_cast<int64_t>(batch.size());
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 16)
-    for (int64_t i = 0; i < n; ++i) {
-      sketchers[omp_get_thread_num()].Sketch(batch[i].title, batch[i].text, &sketches[i]);
+    const int prev = 1 - cur;
+    const int64_t n = have ? static_cast<int64_t>(batch[cur].size()) : 0;
+    if (static_cast<int64_t>(sketches[cur].size()) < n) sketches[cur].resize(n);
+    bool next_have = false;
+    auto t1 = now();
+#pragma omp parallel num_threads(threads)
+    {
+#pragma omp single nowait
+      {
+        auto ta = now();
+        if (prev_pending) {
+          for (size_t i = 0; i < batch[prev].size() && add_status.ok(); ++i) {
+            Article& a = batch[prev][i];
+            DocMeta meta{std::move(a.id), std::move(a.source), a.date, std::move(a.title)};
+            add_status = (*engine)->AddSketched(meta, sketches[prev][i]).status();
+          }
+          docs += batch[prev].size();
+        }
+        if (have) next_have = reader->NextBatch(batch_docs, &batch[prev], &issues);
+        t_add += elapsed(ta, now());
+      }
+#pragma omp for schedule(dynamic, 16) nowait
+      for (int64_t i = 0; i < n; ++i) {
+        Article& a = batch[cur][i];
+        sketchers[omp_get_thread_num()].Sketch(a.title, a.text, &sketches[cur][i]);
+      }
     }
-    auto t2 = now();
-    t_sketch += elapsed(t1, t2);
-    for (int64_t i = 0; i < n; ++i) {
-      Article& a = batch[i];
-      DocMeta meta{std::move(a.id), std::move(a.source), a.date, std::move(a.title)};
-      auto slot = (*engine)->AddSketched(meta, sketches[i]);
-      if (!slot.ok()) return Fail(slot.status());
-    }
-    docs += batch.size();
-    t0 = now();
-    t_add += elapsed(t2, t0);
+    t_sketch += elapsed(t1, now());
+    if (!add_status.ok()) return Fail(add_status);
     progress.Update("sketching", docs, reader->bytes_decoded() / 1e6,
                     total > 0 ? reader->bytes_read() / total : -1);
+    prev_pending = have;
+    have = next_have;
+    cur = prev;
   }
   report_issues();
   if (!reader->status().ok()) return Fail(reader->status());
@@ -320,11 +341,12 @@ int Run(int argc, char** argv) {
                  static_cast<unsigned long long>(st.verified_anchor));
     if (f.verbose) {
       std::fprintf(stderr,
-                   "nazir cluster: phases (s): read+parse %.2f, sketch %.2f, add %.2f, df %.2f, "
+                   "nazir cluster: phases (s): read+sketch+add %.2f (of which add+read %.2f, "
+                   "df %.2f), "
                    "boilerplate %.2f, index %.2f, verify %.2f, groups %.2f, stories %.2f; "
                    "memory %.0f MB (sketches %.0f, LSH %.0f, SimHash %.0f, anchors %.0f, DF %.0f, "
                    "stories %.0f, ids/titles %.0f)\n",
-                   t_read, t_sketch, t_add, st.seconds_count, st.seconds_prepare, st.seconds_index,
+                   t_sketch, t_add, st.seconds_count, st.seconds_prepare, st.seconds_index,
                    st.seconds_verify, st.seconds_groups, st.seconds_stories, st.memory_bytes / 1e6,
                    st.memory_store / 1e6, st.memory_lsh / 1e6, st.memory_simhash / 1e6,
                    st.memory_anchors / 1e6, st.memory_df / 1e6, st.memory_story / 1e6,

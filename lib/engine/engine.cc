@@ -88,8 +88,7 @@ EngineState::EngineState(const EngineOptions& opts, ParamsFingerprint fp)
       fingerprint(std::move(fp)),
       digest(fingerprint.Digest()),
       store(opts.sketch.num_perm),
-      df_source(opts.df_log2_width),
-      df_global(opts.df_log2_width),
+      df(opts.df_log2_width),
       lsh(ChooseLshParams(opts.sketch.num_perm, opts.lsh_threshold)) {}
 
 uint32_t EngineState::SourceIndex(std::string_view source) {
@@ -99,72 +98,39 @@ uint32_t EngineState::SourceIndex(std::string_view source) {
   return it->second;
 }
 
-uint32_t EngineState::SourceMix(uint32_t src) const {
-  // Per-source salt for the per-source DF sketch: a fixed mix of the index.
-  uint32_t x = src * 0x9e3779b1u + 0x7f4a7c15u;
-  x ^= x >> 16;
-  x *= 0x85ebca6bu;
-  x ^= x >> 13;
-  return x;
-}
-
 int EngineState::Threads() const {
   return options.threads > 0 ? options.threads : omp_get_max_threads();
 }
 
-void EngineState::CountDocuments(std::span<const uint32_t> slots) {
+void EngineState::CountDocument(uint32_t slot) {
   // Identical shingle sets (re-crawls, one article under two URLs) count
   // once: otherwise an article crawled eight times by one outlet would make
   // its own text look like that outlet's boilerplate.
-  const int64_t n = static_cast<int64_t>(slots.size());
-  std::vector<uint64_t> text_id(n);
-#pragma omp parallel for num_threads(Threads()) schedule(static)
-  for (int64_t i = 0; i < n; ++i) {
-    std::span<const uint32_t> keys = store.keys(slots[i]);
-    text_id[i] =
-        XXH3_64bits_withSeed(keys.data(), keys.size() * sizeof(uint32_t), source_of[slots[i]]);
-  }
-  std::vector<uint32_t> count;
-  count.reserve(n);
-  for (int64_t i = 0; i < n; ++i) {
-    if (!store.keys(slots[i]).empty() && counted_texts.insert(text_id[i]).second) {
-      count.push_back(slots[i]);
-    }
-  }
-  // Each thread owns a stripe of both sketches and sees every document in
-  // order: the counts equal sequential counting exactly.
-  const uint32_t parts = static_cast<uint32_t>(std::min<int64_t>(Threads(), 2 * count.size() + 1));
-#pragma omp parallel num_threads(parts)
-  {
-    const uint32_t part = static_cast<uint32_t>(omp_get_thread_num());
-    for (uint32_t slot : count) {
-      std::span<const uint32_t> keys = store.keys(slot);
-      df_global.AddDocumentPart(keys, 0, part, parts);
-      if (source_of[slot] != 0) {
-        df_source.AddDocumentPart(keys, SourceMix(source_of[slot]), part, parts);
-      }
-    }
-  }
-  df_global.AddDocumentCount(count.size());
-  df_source.AddDocumentCount(count.size());
+  std::span<const uint32_t> keys = store.keys(slot);
+  if (keys.empty()) return;
+  const uint64_t text_id =
+      XXH3_64bits_withSeed(keys.data(), keys.size() * sizeof(uint32_t), source_of[slot]);
+  if (!counted_texts.insert(text_id).second) return;
+  df.AddDocument(keys, source_of[slot]);
 }
 
 uint32_t EngineState::GlobalThreshold() const {
-  const double frac =
-      options.global_boilerplate_fraction * static_cast<double>(df_global.num_documents());
-  return std::max<uint32_t>(options.global_boilerplate_min, static_cast<uint32_t>(frac));
+  const double frac = options.global_boilerplate_fraction * static_cast<double>(df.num_documents());
+  // The DF sketch saturates at 255: past that every count is "very many".
+  return std::min<uint32_t>(DfSketch::kSaturated, std::max<uint32_t>(options.global_boilerplate_min,
+                                                                     static_cast<uint32_t>(frac)));
 }
 
 bool EngineState::Prepare(uint32_t slot, Scratch& sc) {
   const uint32_t before = static_cast<uint32_t>(store.keys(slot).size());
   const uint32_t src = source_of[slot];
   const uint32_t global_thr = GlobalThreshold();
-  const uint32_t source_thr = options.source_boilerplate_df;
+  const uint32_t source_thr =
+      std::min<uint32_t>(options.source_boilerplate_df, DfSketch::kSaturated);
   auto drop = [&](std::span<const uint32_t> keys) {
     sc.df_global.resize(keys.size());
-    df_global.CountMany(keys, 0, sc.df_global);
-    sc.df_source.assign(keys.size(), 0);
-    if (src != 0) df_source.CountMany(keys, SourceMix(src), sc.df_source);
+    sc.df_source.resize(keys.size());
+    df.CountMany(keys, src, sc.df_global, sc.df_source);
   };
   auto boiler = [&](uint32_t i, uint32_t) {
     return sc.df_global[i] >= global_thr || sc.df_source[i] >= source_thr;
@@ -423,6 +389,10 @@ absl::StatusOr<uint32_t> Engine::AddSketched(const DocMeta& meta, const DocSketc
   m.status.push_back(DocStatus::kOk);
   m.indexed.push_back(0);
   m.pending.push_back(slot);
+  {
+    internal::PhaseTimer timer(&m.stats.seconds_count);
+    m.CountDocument(slot);
+  }
   return slot;
 }
 
@@ -433,10 +403,6 @@ void Engine::AssignPending(const std::function<void(uint64_t, uint64_t)>& progre
     return std::make_tuple(d == DocMeta::kNoDate, d, s);
   };
   std::erase_if(m.pending, [&](uint32_t s) { return !m.store.alive(s); });
-  {
-    internal::PhaseTimer timer(&m.stats.seconds_count);
-    m.CountDocuments(m.pending);
-  }
   std::sort(m.pending.begin(), m.pending.end(),
             [&](uint32_t a, uint32_t b) { return key(a) < key(b); });
   bool fresh = m.options.batch_star;  // no document assigned yet: the graph is ours
@@ -463,8 +429,6 @@ void Engine::AssignPending(const std::function<void(uint64_t, uint64_t)>& progre
 absl::StatusOr<Assignment> Engine::AddSketch(const DocMeta& meta, const DocSketch& sketch) {
   NAZIR_ASSIGN_OR_RETURN(uint32_t slot, AddSketched(meta, sketch));
   impl_->pending.pop_back();
-  const uint32_t one[1] = {slot};
-  impl_->CountDocuments(one);
   impl_->Assign(slot);
   impl_->AssignStory(slot, nullptr);
   return AssignmentOf(slot);
@@ -473,8 +437,6 @@ absl::StatusOr<Assignment> Engine::AddSketch(const DocMeta& meta, const DocSketc
 absl::StatusOr<Assignment> Engine::AddSketch(const DocMeta& meta, const ArticleSketch& sketch) {
   NAZIR_ASSIGN_OR_RETURN(uint32_t slot, AddSketched(meta, sketch.near_dup));
   impl_->pending.pop_back();
-  const uint32_t one[1] = {slot};
-  impl_->CountDocuments(one);
   impl_->Assign(slot);
   impl_->AssignStory(slot, &sketch.story);
   return AssignmentOf(slot);
@@ -604,8 +566,7 @@ EngineStats Engine::Stats() const {
   s.memory_lsh = m.lsh.MemoryUsage();
   s.memory_simhash = m.simhash_index.MemoryUsage();
   s.memory_anchors = m.anchor_index.MemoryUsage();
-  s.memory_df = m.df_global.MemoryUsage() + m.df_source.MemoryUsage() +
-                m.counted_texts.capacity() * (sizeof(uint64_t) + 1);
+  s.memory_df = m.df.MemoryUsage() + m.counted_texts.capacity() * (sizeof(uint64_t) + 1);
   s.memory_story = m.story ? m.story->MemoryUsage() : 0;
   s.memory_meta = m.metas.capacity() * sizeof(DocMeta) +
                   m.id_to_slot.capacity() * (sizeof(std::string) + sizeof(uint32_t) + 1);

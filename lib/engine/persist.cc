@@ -9,7 +9,7 @@
 //     u64 simhash, u32 num_tokens, u32 #keys, u32 keys[], u32 #anchors,
 //     u32 anchors[], u8 has_sig, u32 sig[num_perm] if has_sig
 //   u32 #pending, u32 pending[]
-//   DF sketches (global, per-source): u64 #documents, u16 counters[]
+//   DF sketch: u64 #documents, u8 counters[]
 //   u64 #counted texts, u64 digests[]
 //   u8 has_story, str story clusterer blob (StoryClusterer::Serialize)
 //   u64 XXH64 of every byte before it
@@ -177,10 +177,10 @@ absl::Status Engine::Save(const std::string& path) const {
     }
   }
   w.Array(std::span<const uint32_t>(state.pending));
-  for (const DfSketch* df : {&state.df_global, &state.df_source}) {
-    w.Pod(df->num_documents());
-    std::span<const uint16_t> c = df->counters();
-    w.buf().append(reinterpret_cast<const char*>(c.data()), c.size() * sizeof(uint16_t));
+  {
+    w.Pod(state.df.num_documents());
+    std::span<const uint8_t> c = state.df.counters();
+    w.buf().append(reinterpret_cast<const char*>(c.data()), c.size());
   }
   w.Pod(static_cast<uint64_t>(state.counted_texts.size()));
   for (uint64_t t : state.counted_texts) w.Pod(t);
@@ -291,11 +291,11 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path) {
   for (uint32_t p : m.pending) {
     if (p >= n) return corrupt("pending list");
   }
-  for (DfSketch* df : {&m.df_global, &m.df_source}) {
+  {
     uint64_t docs;
-    std::vector<uint16_t> counters;
-    if (!r.Pod(&docs) || !r.Raw(df->counters().size(), &counters)) return corrupt("df sketch");
-    df->Restore(std::move(counters), docs);
+    std::vector<uint8_t> counters;
+    if (!r.Pod(&docs) || !r.Raw(m.df.counters().size(), &counters)) return corrupt("df sketch");
+    m.df.Restore(std::move(counters), docs);
   }
   uint64_t num_counted;
   if (!r.Pod(&num_counted)) return corrupt("counted texts");

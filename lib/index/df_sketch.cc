@@ -6,12 +6,33 @@
 
 namespace nazir {
 namespace {
+
 constexpr int kPrefetchDistance = 16;
+
 inline uint32_t Remix(uint32_t key) {
   // Keys are already well mixed; one multiply decorrelates block and slot bits
   // from anything the caller derived from the same bits.
   return key * 0x2c1b3c6dU ^ (key >> 15);
 }
+
+inline uint32_t GroupHash(uint32_t key, uint32_t group) {
+  uint32_t x = key ^ (group * 0x9e3779b1u);
+  x ^= x >> 16;
+  x *= 0x85ebca6bu;
+  x ^= x >> 13;
+  return x;
+}
+
+// Next position in a block not in `taken`.
+inline uint32_t Free(uint32_t p, const uint32_t* taken, int n) {
+  for (;;) {
+    bool clash = false;
+    for (int i = 0; i < n; ++i) clash |= p == taken[i];
+    if (!clash) return p;
+    p = (p + 1) & 63;
+  }
+}
+
 }  // namespace
 
 DfSketch::DfSketch(int log2_width) : log2_width_(log2_width) {
@@ -23,82 +44,83 @@ uint32_t DfSketch::BlockIndex(uint32_t key) const {
   return Remix(key) >> (32 - (log2_width_ - kBlockBits));
 }
 
-const uint16_t* DfSketch::BlockOf(uint32_t key) const {
-  return counters_.data() + (static_cast<size_t>(BlockIndex(key)) << kBlockBits);
-}
-
-void DfSketch::Slots(uint32_t key, uint32_t* slots) const {
+DfSketch::Slots DfSketch::SlotsOf(uint32_t key, uint32_t group) const {
   const uint32_t base = BlockIndex(key) << kBlockBits;
-  const uint32_t a = key & 31, b = (key >> 5) & 31;
-  slots[0] = base | a;
-  slots[1] = base | (b == a ? a ^ 1 : b);
+  uint32_t pos[4];
+  pos[0] = key & 63;
+  pos[1] = Free((key >> 6) & 63, pos, 1);
+  Slots s;
+  s.overall[0] = base | pos[0];
+  s.overall[1] = base | pos[1];
+  if (group != 0) {
+    const uint32_t h = GroupHash(key, group);
+    pos[2] = Free(h & 63, pos, 2);
+    pos[3] = Free((h >> 6) & 63, pos, 3);
+    s.group[0] = base | pos[2];
+    s.group[1] = base | pos[3];
+  }
+  return s;
 }
 
-void DfSketch::Update(uint32_t key) {
-  uint32_t s[kRows];
-  Slots(key, s);
-  const uint16_t lo = std::min(counters_[s[0]], counters_[s[1]]);
+void DfSketch::Raise(const uint32_t* s) {
+  const uint8_t lo = std::min(counters_[s[0]], counters_[s[1]]);
   if (lo == kSaturated) return;
   // Conservative update: raise only the counters at the current minimum.
-  for (int r = 0; r < kRows; ++r) {
-    if (counters_[s[r]] == lo) counters_[s[r]] = lo + 1;
+  for (int r = 0; r < 2; ++r) {
+    if (counters_[s[r]] == lo) counters_[s[r]] = static_cast<uint8_t>(lo + 1);
   }
 }
 
-void DfSketch::AddDocument(std::span<const uint32_t> keys) { AddDocument(keys, 0); }
-
-void DfSketch::AddDocument(std::span<const uint32_t> keys, uint32_t salt) {
+void DfSketch::AddDocument(std::span<const uint32_t> keys, uint32_t group) {
   ++num_documents_;
   const size_t n = keys.size();
+  const uint8_t* base = counters_.data();
   for (size_t i = 0; i < n; ++i) {
     if (i + kPrefetchDistance < n) {
-      __builtin_prefetch(BlockOf(keys[i + kPrefetchDistance] ^ salt), 1);
+      __builtin_prefetch(base + (size_t{BlockIndex(keys[i + kPrefetchDistance])} << kBlockBits), 1);
     }
-    Update(keys[i] ^ salt);
+    const Slots s = SlotsOf(keys[i], group);
+    Raise(s.overall);
+    if (group != 0) Raise(s.group);
   }
 }
 
-void DfSketch::AddDocumentPart(std::span<const uint32_t> keys, uint32_t salt, uint32_t part,
-                               uint32_t parts) {
-  const size_t n = keys.size();
-  for (size_t i = 0; i < n; ++i) {
-    if (i + kPrefetchDistance < n) {
-      const uint32_t ahead = keys[i + kPrefetchDistance] ^ salt;
-      if (BlockIndex(ahead) % parts == part) __builtin_prefetch(BlockOf(ahead), 1);
-    }
-    const uint32_t key = keys[i] ^ salt;
-    if (BlockIndex(key) % parts == part) Update(key);
-  }
-}
-
-void DfSketch::RemoveDocument(std::span<const uint32_t> keys) {
+void DfSketch::RemoveDocument(std::span<const uint32_t> keys, uint32_t group) {
   if (num_documents_ > 0) --num_documents_;
   for (uint32_t key : keys) {
-    uint32_t s[kRows];
-    Slots(key, s);
-    for (int r = 0; r < kRows; ++r) {
-      uint16_t& c = counters_[s[r]];
+    const Slots s = SlotsOf(key, group);
+    for (int r = 0; r < (group != 0 ? 4 : 2); ++r) {
+      uint8_t& c = counters_[r < 2 ? s.overall[r] : s.group[r - 2]];
       if (c != 0 && c != kSaturated) --c;
     }
   }
 }
 
 uint32_t DfSketch::Count(uint32_t key) const {
-  uint32_t s[kRows];
-  Slots(key, s);
-  return std::min(counters_[s[0]], counters_[s[1]]);
+  const Slots s = SlotsOf(key, 0);
+  return std::min(counters_[s.overall[0]], counters_[s.overall[1]]);
 }
 
-void DfSketch::CountMany(std::span<const uint32_t> keys, uint32_t salt,
-                         std::span<uint32_t> out) const {
+uint32_t DfSketch::GroupCount(uint32_t key, uint32_t group) const {
+  const Slots s = SlotsOf(key, group);
+  return std::min(counters_[s.group[0]], counters_[s.group[1]]);
+}
+
+void DfSketch::CountMany(std::span<const uint32_t> keys, uint32_t group,
+                         std::span<uint32_t> overall, std::span<uint32_t> in_group) const {
   const size_t n = keys.size();
+  const uint8_t* base = counters_.data();
   for (size_t i = 0; i < n; ++i) {
-    if (i + kPrefetchDistance < n) __builtin_prefetch(BlockOf(keys[i + kPrefetchDistance] ^ salt));
-    out[i] = Count(keys[i] ^ salt);
+    if (i + kPrefetchDistance < n) {
+      __builtin_prefetch(base + (size_t{BlockIndex(keys[i + kPrefetchDistance])} << kBlockBits));
+    }
+    const Slots s = SlotsOf(keys[i], group);
+    overall[i] = std::min(counters_[s.overall[0]], counters_[s.overall[1]]);
+    in_group[i] = group != 0 ? std::min(counters_[s.group[0]], counters_[s.group[1]]) : 0;
   }
 }
 
-void DfSketch::Restore(std::vector<uint16_t> counters, uint64_t num_documents) {
+void DfSketch::Restore(std::vector<uint8_t> counters, uint64_t num_documents) {
   NAZIR_CHECK(counters.size() == counters_.size());
   counters_ = std::move(counters);
   num_documents_ = num_documents;

@@ -41,10 +41,9 @@ struct EngineState {
   EngineState(const EngineOptions& opts, ParamsFingerprint fp);
 
   uint32_t SourceIndex(std::string_view source);  // 0 = no source
-  uint32_t SourceMix(uint32_t src) const;
-  // Counts the documents' keys in the DF sketches, each distinct (source,
-  // shingle set) once. Parallel over documents; deterministic.
-  void CountDocuments(std::span<const uint32_t> slots);
+  // Counts the document's keys in the DF sketches, each distinct (source,
+  // shingle set) once.
+  void CountDocument(uint32_t slot);
   uint32_t GlobalThreshold() const;
   DocStatus Classify(uint32_t slot, uint32_t keys_before_filter) const;
   // Boilerplate removal and classification; true if the document is usable.
@@ -86,7 +85,7 @@ struct EngineState {
   absl::flat_hash_map<std::string, uint32_t> id_to_slot;
   std::vector<std::string> sources{""};
   absl::flat_hash_map<std::string, uint32_t> source_ids;
-  DfSketch df_source, df_global;
+  DfSketch df;  // shingle key document frequencies, overall and per source
   // Digests of (source, shingle set) already counted in the DF sketches.
   absl::flat_hash_set<uint64_t> counted_texts;
   LshIndex lsh;

@@ -1,24 +1,28 @@
-// DfSketch: approximate document frequency of 32-bit shingle keys.
+// DfSketch: approximate document frequency of 32-bit shingle keys, overall
+// and within a group (a source).
 //
-// A count-min sketch (Cormode & Muthukrishnan 2005), blocked for the cache: each key maps to one
-// 64-byte block of 32 saturating 16-bit counters and, inside it, to kRows counters; its count is
-// their minimum. One cache line per key instead of one per row, and the batch calls prefetch ahead,
-// so counting a corpus is bound by memory bandwidth, not latency. Count() never underestimates the
-// number of documents that contained a key, and overestimates by the weight of colliding keys.
-// nazir uses it to recognise boilerplate: shingles seen in very many documents (page chrome, agency
-// sign-offs, template statements) are dropped before candidate search and verification, so they
-// cannot make two articles look alike.
+// A count-min sketch (Cormode & Muthukrishnan 2005) with conservative update,
+// blocked for the cache: each key maps to one 64-byte block of 64 saturating
+// 8-bit counters; inside it, two counters hold the key's overall count and
+// two others its count within the document's group, so one cache line serves
+// both counts. A count is the minimum of its two counters. Count() never
+// underestimates the number of documents that contained a key, and
+// overestimates by the weight of colliding keys; counts saturate at 255
+// (kSaturated), which is far above any boilerplate threshold that matters:
+// callers compare against min(threshold, kSaturated). nazir uses it to recognise
+// boilerplate: shingles seen in very many documents (overall), or in many
+// documents of one source (page chrome, sign-offs, template statements), are
+// dropped before candidate search and verification, so they cannot make two
+// articles look alike.
 //
-//   DfSketch df(22);
-//   df.AddDocument(keys);              // sorted unique keys of one document
-//   if (df.Count(key) >= max_df) ...   // boilerplate
+//   DfSketch df(25);
+//   df.AddDocument(keys, source_id);      // sorted unique keys of one document
+//   df.CountMany(keys, source_id, overall, in_source);
 //
-// Memory: 2^log2_width counters of 2 bytes (8 MiB at log2_width = 22).
-// Updates are conservative (only the counters at the key's current minimum
-// are raised), which keeps the overestimate small; counters saturate at 65535.
-// Thread safety: Count/CountMany are const; AddDocumentPart calls with
-// different parts may run concurrently; everything else needs exclusive
-// access.
+// Memory: 2^log2_width one-byte counters (32 MiB at 25). Keep 2^log2_width
+// at least ~4 counters per key occurrence (each document's key takes four
+// counters) for small overestimates.
+// Thread safety: Count/CountMany are const; Add/Remove need exclusive access.
 #ifndef NAZIR_INDEX_DF_SKETCH_H_
 #define NAZIR_INDEX_DF_SKETCH_H_
 
@@ -30,51 +34,48 @@ namespace nazir {
 
 class DfSketch {
  public:
-  static constexpr int kRows = 2;
-  static constexpr uint16_t kSaturated = 0xFFFF;
+  static constexpr uint8_t kSaturated = 0xFF;
 
   // 2^log2_width counters. REQUIRES: 8 <= log2_width <= 30.
-  explicit DfSketch(int log2_width = 22);
+  explicit DfSketch(int log2_width = 25);
 
-  // Counts each key of one document once (keys must be unique).
-  void AddDocument(std::span<const uint32_t> keys);
-  // Undoes AddDocument for the same keys (counters never go below zero;
-  // saturated counters stay saturated).
-  void RemoveDocument(std::span<const uint32_t> keys);
+  // Counts one document: each key (keys must be unique) once overall and,
+  // if group != 0, once within `group`.
+  void AddDocument(std::span<const uint32_t> keys, uint32_t group = 0);
+  // Undoes AddDocument for the same keys and group (counters never go below
+  // zero; saturated counters stay saturated).
+  void RemoveDocument(std::span<const uint32_t> keys, uint32_t group = 0);
+
+  // Documents containing `key`.
   uint32_t Count(uint32_t key) const;
-  // out[i] = Count(keys[i] ^ salt), with prefetching. out.size() == keys.size().
-  void CountMany(std::span<const uint32_t> keys, uint32_t salt, std::span<uint32_t> out) const;
-  // AddDocument for keys[i] ^ salt (keys unique).
-  void AddDocument(std::span<const uint32_t> keys, uint32_t salt);
-  // Parallel counting without locks: the counters are split into `parts`
-  // disjoint stripes of blocks; AddDocumentPart counts only the keys that fall
-  // in stripe `part`. If each of `parts` threads calls it with its own part
-  // for the same documents in the same order, the result equals sequential
-  // AddDocument calls in that order, exactly. Does not count
-  // num_documents(); add them with AddDocumentCount().
-  void AddDocumentPart(std::span<const uint32_t> keys, uint32_t salt, uint32_t part,
-                       uint32_t parts);
-  void AddDocumentCount(uint64_t n) { num_documents_ += n; }
+  // Documents of `group` (!= 0) containing `key`.
+  uint32_t GroupCount(uint32_t key, uint32_t group) const;
+  // overall[i] = Count(keys[i]); in_group[i] = GroupCount(keys[i], group), or
+  // 0 if group == 0. Prefetches ahead. Spans have keys.size() elements.
+  void CountMany(std::span<const uint32_t> keys, uint32_t group, std::span<uint32_t> overall,
+                 std::span<uint32_t> in_group) const;
 
   int log2_width() const { return log2_width_; }
   uint64_t num_documents() const { return num_documents_; }
-  size_t MemoryUsage() const { return counters_.size() * sizeof(uint16_t); }
+  size_t MemoryUsage() const { return counters_.size(); }
 
   // Raw state, for saving and loading an index.
-  std::span<const uint16_t> counters() const { return counters_; }
-  void Restore(std::vector<uint16_t> counters, uint64_t num_documents);
+  std::span<const uint8_t> counters() const { return counters_; }
+  void Restore(std::vector<uint8_t> counters, uint64_t num_documents);
 
  private:
-  static constexpr int kBlockBits = 5;  // 32 counters = 64 bytes per block
+  static constexpr int kBlockBits = 6;  // 64 counters = 64 bytes per block
+  struct Slots {
+    uint32_t overall[2];
+    uint32_t group[2];  // valid if group != 0
+  };
   uint32_t BlockIndex(uint32_t key) const;
-  void Update(uint32_t key);
-  // Counter indexes of `key` (all in one block).
-  void Slots(uint32_t key, uint32_t* slots) const;
-  const uint16_t* BlockOf(uint32_t key) const;
+  Slots SlotsOf(uint32_t key, uint32_t group) const;
+  void Raise(const uint32_t* s);  // conservative update of a counter pair
 
   int log2_width_;
   uint64_t num_documents_ = 0;
-  std::vector<uint16_t> counters_;  // kRows * 2^log2_width_, row-major
+  std::vector<uint8_t> counters_;
 };
 
 }  // namespace nazir

@@ -1,10 +1,12 @@
 #include "nazir/sketch/minhash.h"
 
 #include <algorithm>
+#include <bit>
+
+#include "absl/strings/str_cat.h"
 
 #include "nazir/base/check.h"
 
-#include "absl/strings/str_cat.h"
 #include "sketch/mix.h"
 
 namespace nazir {
@@ -102,16 +104,28 @@ void OphMinHasher::Sketch(std::span<const uint64_t> shingles, std::span<uint32_t
   std::fill(lanes, lanes + k, kEmptyLane);
   if (shingles.empty()) return;
   const uint64_t seed = value_seed_;
+  // Seeded remix, one multiply: shingle hashes are already uniform (see
+  // CombineShingles). Bin from the high half of the product (depends on all
+  // 64 bits), value from the low half (a bijection of the low 32 bits of
+  // s ^ seed, independent of the high bits that pick the bin).
+  if ((k & (k - 1)) == 0) {
+    // FastRange32(x, 2^m) == x >> (32 - m): same bins, no second multiply.
+    const int shift = 64 - std::countr_zero(k);
 #pragma GCC unroll 4
-  for (const uint64_t s : shingles) {
-    // Seeded remix, one multiply: shingle hashes are already uniform (see
-    // CombineShingles). Bin from the high half of the product (depends on all
-    // 64 bits), value from the low half (a bijection of the low 32 bits of
-    // s ^ seed, independent of the high bits that pick the bin).
-    const uint64_t v = (s ^ seed) * kValueMul;
-    const uint32_t bin = internal::FastRange32(static_cast<uint32_t>(v >> 32), k);
-    const uint32_t value = static_cast<uint32_t>(v);
-    lanes[bin] = std::min(lanes[bin], value);
+    for (const uint64_t s : shingles) {
+      const uint64_t v = (s ^ seed) * kValueMul;
+      const uint32_t bin = static_cast<uint32_t>(v >> shift);
+      const uint32_t value = static_cast<uint32_t>(v);
+      lanes[bin] = std::min(lanes[bin], value);
+    }
+  } else {
+#pragma GCC unroll 4
+    for (const uint64_t s : shingles) {
+      const uint64_t v = (s ^ seed) * kValueMul;
+      const uint32_t bin = internal::FastRange32(static_cast<uint32_t>(v >> 32), k);
+      const uint32_t value = static_cast<uint32_t>(v);
+      lanes[bin] = std::min(lanes[bin], value);
+    }
   }
   Densify(probe_seed_, sig);
 }

@@ -74,3 +74,27 @@ TEST(ShingleSetTest, IntersectionSizeMatchesBruteForce) {
 
 }  // namespace
 }  // namespace nazir
+
+namespace nazir {
+namespace {
+
+// Sizes on both sides of the bucket-sort cut-off, with many duplicates, and
+// keys crowded into one bucket (not what hashing produces, but it must stay
+// correct), against std::set.
+TEST(SortedShingleKeysTest, MatchesStdSetForAllSizesAndDuplicates) {
+  std::mt19937_64 rng(23);
+  for (size_t n : {0u, 1u, 2u, 31u, 32u, 33u, 100u, 257u, 1000u, 5000u}) {
+    for (uint64_t vocab : {uint64_t{3}, uint64_t{50}, uint64_t{1} << 40}) {
+      std::vector<uint64_t> shingles(n);
+      for (auto& s : shingles) s = rng() % vocab;
+      std::vector<uint32_t> keys;
+      SortedShingleKeys(shingles, &keys);
+      std::set<uint32_t> want;
+      for (uint64_t s : shingles) want.insert(ShingleKey(s));
+      EXPECT_EQ(keys, std::vector<uint32_t>(want.begin(), want.end())) << n << " " << vocab;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace nazir

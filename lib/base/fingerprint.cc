@@ -5,8 +5,8 @@
 namespace nazir {
 
 std::string ParamsFingerprint::ToString() const {
-  return absl::StrCat("norm=", normalizer, ";n=", shingle_size, ";k=", num_perm, ";seed=", seed,
-                      ";hv=", hash_version);
+  return absl::StrCat("norm=", normalizer, ";n=", shingle_size, ";w=", winnow_window,
+                      ";k=", num_perm, ";seed=", seed, ";story=", story, ";hv=", hash_version);
 }
 
 uint64_t ParamsFingerprint::Digest() const {

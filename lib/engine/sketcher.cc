@@ -30,6 +30,30 @@ absl::Status SketchOptions::Validate() const {
   return mh.Validate();
 }
 
+namespace {
+
+// The story-term rules that decide story term ids, for the fingerprint.
+std::string StoryIdentity(const SketchOptions& o) {
+  if (!o.story_features) return "";
+  const StoryTermOptions& t = o.story_terms;
+  std::string id = absl::StrCat("ar-sc-1", t.stem ? "+stem" : "", t.fold_variants ? "+fold" : "",
+                                "+b", t.max_body_tokens, "+l", t.lead_tokens);
+  // Custom lists change the terms: record a digest of them.
+  auto digest = [](const std::vector<std::string>& list) {
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (const std::string& w : list) {
+      for (unsigned char c : w) h = (h ^ c) * 0x100000001b3ULL;
+      h = (h ^ 0xff) * 0x100000001b3ULL;
+    }
+    return h;
+  };
+  if (t.stopwords) absl::StrAppend(&id, "+sw", absl::Hex(digest(*t.stopwords)));
+  if (t.protected_terms) absl::StrAppend(&id, "+pt", absl::Hex(digest(*t.protected_terms)));
+  return id;
+}
+
+}  // namespace
+
 struct Sketcher::Impl {
   SketchOptions options;
   ParamsFingerprint fingerprint;
@@ -53,10 +77,10 @@ absl::StatusOr<Sketcher> Sketcher::Create(const SketchOptions& options) {
                                                                      .seed = options.seed}));
   ParamsFingerprint fp{.normalizer = analyzer.normalizer().Id(),
                        .shingle_size = options.shingle_size,
+                       .winnow_window = options.winnow_window,
                        .num_perm = options.num_perm,
-                       .seed = options.seed};
-  // The winnowing window shapes the anchors, so it is part of the identity.
-  fp.normalizer += absl::StrCat("+w", options.winnow_window);
+                       .seed = options.seed,
+                       .story = StoryIdentity(options)};
   std::optional<StoryFeaturizer> featurizer;
   if (options.story_features) {
     StoryTermOptions terms = options.story_terms;

@@ -6,16 +6,22 @@ namespace nazir {
 namespace {
 
 ParamsFingerprint Make() {
-  return {.normalizer = "ar-nd-1+hamza+icu72", .shingle_size = 4, .num_perm = 128, .seed = 42};
+  return {.normalizer = "ar-nd-1+hamza+icu72",
+          .shingle_size = 8,
+          .winnow_window = 12,
+          .num_perm = 128,
+          .seed = 42,
+          .story = "ar-sc-1+stem"};
 }
 
 TEST(FingerprintTest, CanonicalStringIsPinned) {
-  EXPECT_EQ(Make().ToString(), "norm=ar-nd-1+hamza+icu72;n=4;k=128;seed=42;hv=1");
+  EXPECT_EQ(Make().ToString(),
+            "norm=ar-nd-1+hamza+icu72;n=8;w=12;k=128;seed=42;story=ar-sc-1+stem;hv=1");
 }
 
 TEST(FingerprintTest, DigestIsPinned) {
   // Saved indexes store this digest: a change here breaks every saved file.
-  EXPECT_EQ(Make().Digest(), 0x4c91d48c79615533ULL) << std::hex << Make().Digest();
+  EXPECT_EQ(Make().Digest(), 0xa4d981f6d1a9564aULL) << std::hex << Make().Digest();
 }
 
 TEST(FingerprintTest, EveryFieldMatters) {
@@ -31,7 +37,11 @@ TEST(FingerprintTest, EveryFieldMatters) {
   d.seed = 43;
   auto e = base;
   e.hash_version = 2;
-  for (const auto& other : {a, b, c, d, e}) {
+  auto f = base;
+  f.winnow_window = 8;
+  auto g = base;
+  g.story = "";
+  for (const auto& other : {a, b, c, d, e, f, g}) {
     absl::Status s = base.CheckCompatible(other);
     EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << other.ToString();
     EXPECT_NE(base.Digest(), other.Digest());

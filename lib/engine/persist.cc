@@ -48,7 +48,7 @@ class Writer {
   template <typename T>
   void Array(std::span<const T> v) {
     Pod(static_cast<uint32_t>(v.size()));
-    buf_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+    if (!v.empty()) buf_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
   }
   std::string& buf() { return buf_; }
 
@@ -77,7 +77,7 @@ class Reader {
   bool Raw(size_t n, std::vector<T>* v) {
     if ((data_.size() - pos_) / sizeof(T) < n) return false;
     v->resize(n);
-    std::memcpy(v->data(), data_.data() + pos_, n * sizeof(T));
+    if (n != 0) std::memcpy(v->data(), data_.data() + pos_, n * sizeof(T));
     pos_ += n * sizeof(T);
     return true;
   }

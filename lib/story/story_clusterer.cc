@@ -131,13 +131,22 @@ struct StoryClustererState {
   std::string arena;
   absl::flat_hash_map<uint64_t, std::pair<uint32_t, uint32_t>> spellings;
   // Scratch.
-  std::vector<std::pair<float, uint64_t>> weighted;  // (weight, id) of the document vector
-  std::vector<std::pair<float, uint64_t>> query;     // heaviest terms some other doc has
+  struct Weighted {
+    float w, lw;  // weight in the full and the lead vector (0: not in the lead)
+    uint64_t id;
+    bool linkable;  // df >= 2: may be shared with a story
+  };
+  std::vector<Weighted> weighted, lead_weighted;
+  std::vector<std::pair<float, uint64_t>> query;  // heaviest terms some other doc has
   std::vector<uint32_t> visit_stamp;
+  std::vector<uint8_t> hits;      // query terms under which a story was found (this stamp)
+  std::vector<uint32_t> touched;  // stories found for the current document
+  std::vector<std::pair<float, int64_t>> sort_scratch;
   std::vector<std::pair<double, uint32_t>> candidates;  // (decayed doc score, story index)
   uint32_t stamp = 0;
   SparseVec doc{kDim};
-  float doc_residual2 = 0;  // 1 - |doc|^2: the part of the unit vector not stored
+  SparseVec lead_doc{kDim};  // empty unless lead_score
+  float doc_residual2 = 0;   // 1 - |doc|^2: the part of the unit vector not stored
 
   explicit StoryClustererState(const StoryOptions& o) : opt(o), source_df(o.source_df_log2_width) {}
 
@@ -161,59 +170,80 @@ struct StoryClustererState {
     }
   }
 
-  // Fills `doc` (the doc_terms heaviest terms, scaled by the full vector's norm), `weighted`
-  // (those terms) and `query` (the query_terms heaviest terms with df >= 2, heaviest first).
+  // Fills `doc` (the doc_terms heaviest terms, scaled by the full vector's norm), `lead_doc`
+  // (the same for title + lead, if lead_score) and `query` (the query_terms terms with df >= 2
+  // that weigh most in either unit vector, heaviest first).
   void BuildVector(const StoryFeatures& f, uint32_t source, bool final_df, int64_t date) {
     weighted.clear();
+    lead_weighted.clear();
     query.clear();
-    double full_norm2 = 0;
+    double full_norm2 = 0, lead_norm2 = 0;
     const double n = static_cast<double>(std::max<uint64_t>(num_counted, 1));
+    const double prior_n = n + opt.df_prior_docs, prior_df = opt.df_prior_docs / 100.0;
     const bool df_cut = num_counted >= opt.min_docs_for_df_cut;
     const double max_df = opt.max_df_fraction * n;
     auto sit = source_docs.find(source);
     const double ns = (sit == source_docs.end() ? 0.0 : sit->second) + opt.source_prior_docs;
     for (const StoryFeatures::Term& t : f.terms) {
+      const double tf = t.body_tf + opt.lead_weight * t.lead_tf + opt.title_weight * t.title_tf;
+      if (tf <= 0) continue;
       auto it = df.find(t.id);
       const TermStat* ts = it == df.end() ? nullptr : &it->second;
-      double d = ts == nullptr ? 1.0 : std::max<double>(ts->df, 1.0);
+      const double d = ts == nullptr ? 1.0 : std::max<double>(ts->df, 1.0);
       if (df_cut && d > max_df) continue;
-      double idf = std::log1p(n / d);
-      double ds = std::max<double>(source_df.Count(SourceDf::Key(source, t.id)), 1.0);
-      double idf_source = std::log1p(ns / ds);
-      double tf = t.body_tf + opt.lead_weight * t.lead_tf + opt.title_weight * t.title_tf;
-      if (tf <= 0) continue;
-      double w = (1.0 + std::log(tf)) * std::min(idf, idf_source) * Burst(ts, d, n, date);
+      const double idf = std::log1p(prior_n / (d + prior_df));
+      const double ds = std::max<double>(source_df.Count(SourceDf::Key(source, t.id)), 1.0);
+      const double idf_source = std::log1p(ns / ds);
+      const double iw = std::min(idf, idf_source) * Burst(ts, d, n, date);
+      const double w = (1.0 + std::log(tf)) * iw;
       // The norm is that of the full vector: dropping terms (below) must not inflate cosines.
       full_norm2 += w * w;
+      const double lead_tf = opt.lead_score ? static_cast<double>(t.lead_tf) + t.title_tf : 0.0;
+      const double lw = lead_tf > 0 ? (1.0 + std::log(lead_tf)) * iw : 0.0;
+      lead_norm2 += lw * lw;
       // A term no other document has (yet) cannot find a story. With the corpus' final
       // counts it cannot link this document to anything either, and is dropped.
-      if (d >= 2) query.emplace_back(static_cast<float>(w), t.id);
       if (final_df && d < 2) continue;
-      weighted.emplace_back(static_cast<float>(w), t.id);
+      weighted.push_back({static_cast<float>(w), static_cast<float>(lw), t.id, d >= 2});
+    }
+    const float inv = full_norm2 > 0 ? static_cast<float>(1.0 / std::sqrt(full_norm2)) : 0.f;
+    const float lead_inv = lead_norm2 > 0 ? static_cast<float>(1.0 / std::sqrt(lead_norm2)) : 0.f;
+    for (const Weighted& x : weighted) {
+      if (x.linkable) query.emplace_back(std::max(x.w * inv, x.lw * lead_inv), x.id);
+      if (x.lw > 0) lead_weighted.push_back(x);
     }
     auto heavier = [](const auto& a, const auto& b) {
       return a.first > b.first || (a.first == b.first && a.second < b.second);
     };
-    if (weighted.size() > opt.doc_terms) {
-      std::nth_element(weighted.begin(), weighted.begin() + opt.doc_terms, weighted.end(), heavier);
-      weighted.resize(opt.doc_terms);
-    }
     size_t q = std::min<size_t>(opt.query_terms, query.size());
     std::partial_sort(query.begin(), query.begin() + q, query.end(), heavier);
     query.resize(q);
-    float inv = full_norm2 > 0 ? static_cast<float>(1.0 / std::sqrt(full_norm2)) : 0.f;
-    std::vector<std::pair<int64_t, float>> entries;
-    entries.reserve(weighted.size());
-    for (const auto& [w, id] : weighted) entries.emplace_back(static_cast<int64_t>(id), w * inv);
-    std::sort(entries.begin(), entries.end());
-    doc.setZero();
-    doc.reserve(static_cast<int64_t>(entries.size()));
-    double stored2 = 0;
-    for (const auto& [id, w] : entries) {
-      doc.insertBack(id) = w;
-      stored2 += double{w} * w;
+    doc_residual2 = Fill(&weighted, &Weighted::w, inv, full_norm2 > 0, &doc);
+    Fill(&lead_weighted, &Weighted::lw, lead_inv, lead_norm2 > 0, &lead_doc);
+  }
+
+  // Writes the doc_terms heaviest entries of *ws (by field `w`, scaled by `inv`) into *out and
+  // returns the squared mass of the unit vector left out.
+  float Fill(std::vector<Weighted>* ws, float Weighted::*w, float inv, bool nonzero,
+             SparseVec* out) {
+    if (ws->size() > opt.doc_terms) {
+      std::nth_element(ws->begin(), ws->begin() + opt.doc_terms, ws->end(),
+                       [w](const Weighted& a, const Weighted& b) {
+                         return a.*w > b.*w || (a.*w == b.*w && a.id < b.id);
+                       });
+      ws->resize(opt.doc_terms);
     }
-    doc_residual2 = full_norm2 > 0 ? static_cast<float>(std::max(0.0, 1.0 - stored2)) : 0.f;
+    std::sort(ws->begin(), ws->end(),
+              [](const Weighted& a, const Weighted& b) { return a.id < b.id; });
+    out->setZero();
+    out->reserve(static_cast<int64_t>(ws->size()));
+    double stored2 = 0;
+    for (const Weighted& x : *ws) {
+      const float v = x.*w * inv;
+      out->insertBack(static_cast<int64_t>(x.id)) = v;
+      stored2 += double{v} * v;
+    }
+    return nonzero ? static_cast<float>(std::max(0.0, 1.0 - stored2)) : 0.f;
   }
 
   static int64_t Gap(const Story& s, int64_t date) {
@@ -223,44 +253,65 @@ struct StoryClustererState {
     return 0;
   }
 
-  // Best candidate story (index) with its decayed score, or kNone.
+  // Decayed score of the current document (doc, lead_doc) against story s.
+  double Score(const Story& s, int64_t gap) const {
+    double dot = static_cast<double>(doc.dot(s.centroid));
+    if (opt.lead_score && lead_doc.nonZeros() > 0) {
+      dot = std::max(dot, static_cast<double>(lead_doc.dot(s.centroid)));
+    }
+    const double ln2_over_half_life =
+        std::log(2.0) / static_cast<double>(opt.decay_half_life_seconds);
+    return dot / s.norm * std::exp(-static_cast<double>(gap) * ln2_over_half_life);
+  }
+
+  // Best candidate story (index) with its decayed score, or kNone. Fills `candidates`.
   uint32_t FindStory(int64_t date, double* best_score) {
     if (++stamp == 0) {
       std::fill(visit_stamp.begin(), visit_stamp.end(), 0);
       stamp = 1;
     }
     visit_stamp.resize(stories.size(), 0);
+    hits.resize(stories.size(), 0);
     candidates.clear();
+    touched.clear();
     uint32_t best = StoryClusterer::kNone;
     *best_score = 0;
-    size_t q = query.size();
-    const double ln2_over_half_life =
-        std::log(2.0) / static_cast<double>(opt.decay_half_life_seconds);
-    for (size_t k = 0; k < q; ++k) {
-      auto pit = postings.find(query[k].second);
+    // Pass 1: count the query terms under which each story is posted.
+    for (const auto& [w, term] : query) {
+      auto pit = postings.find(term);
       if (pit == postings.end()) continue;
       std::vector<uint32_t>& list = pit->second;
+      if (list.size() > opt.max_postings) continue;  // not discriminative
       for (size_t j = 0; j < list.size();) {
-        uint32_t si = list[j];
-        Story& s = stories[si];
-        if (!s.active) {  // lazily drop stale stories from the index
+        const uint32_t si = list[j];
+        if (!stories[si].active) {  // lazily drop stale stories from the index
           list[j] = list.back();
           list.pop_back();
           continue;
         }
         ++j;
-        if (visit_stamp[si] == stamp) continue;
-        visit_stamp[si] = stamp;
-        int64_t gap = Gap(s, date);
-        if (gap > opt.window_seconds || s.norm <= 0) continue;
-        double cos = doc.dot(s.centroid) / s.norm;
-        double score = cos * std::exp(-static_cast<double>(gap) * ln2_over_half_life);
-        candidates.emplace_back(score, si);
-        if (score > *best_score || (score == *best_score && best != StoryClusterer::kNone &&
-                                    s.anchor < stories[best].anchor)) {
-          *best_score = score;
-          best = si;
+        if (visit_stamp[si] != stamp) {
+          visit_stamp[si] = stamp;
+          hits[si] = 1;
+          touched.push_back(si);
+        } else if (hits[si] < 255) {
+          ++hits[si];
         }
+      }
+    }
+    // Pass 2: score the stories found under enough terms.
+    const uint8_t need = query.size() >= 2 ? 2 : 1;
+    for (uint32_t si : touched) {
+      if (hits[si] < need) continue;
+      const Story& s = stories[si];
+      const int64_t gap = Gap(s, date);
+      if (gap > opt.window_seconds || s.norm <= 0) continue;
+      const double score = Score(s, gap);
+      candidates.emplace_back(score, si);
+      if (score > *best_score || (score == *best_score && best != StoryClusterer::kNone &&
+                                  s.anchor < stories[best].anchor)) {
+        *best_score = score;
+        best = si;
       }
     }
     return best;
@@ -268,10 +319,10 @@ struct StoryClustererState {
 
   // Keeps the `keep` heaviest entries of v, adds the squared mass removed to *residual2 and
   // returns the full norm sqrt(|v|^2 + *residual2).
-  static float Truncate(SparseVec* v, size_t keep, float* residual2) {
+  float Truncate(SparseVec* v, size_t keep, float* residual2) {
     if (static_cast<size_t>(v->nonZeros()) > keep) {
-      std::vector<std::pair<float, int64_t>> e;
-      e.reserve(v->nonZeros());
+      std::vector<std::pair<float, int64_t>>& e = sort_scratch;
+      e.clear();
       for (SparseVec::InnerIterator it(*v); it; ++it) e.emplace_back(it.value(), it.index());
       std::nth_element(e.begin(), e.begin() + keep, e.end(), [](const auto& a, const auto& b) {
         return a.first > b.first || (a.first == b.first && a.second < b.second);
@@ -289,8 +340,8 @@ struct StoryClustererState {
 
   void IndexStory(uint32_t si) {
     Story& s = stories[si];
-    std::vector<std::pair<float, int64_t>> e;
-    e.reserve(s.centroid.nonZeros());
+    std::vector<std::pair<float, int64_t>>& e = sort_scratch;
+    e.clear();
     for (SparseVec::InnerIterator it(s.centroid); it; ++it) e.emplace_back(it.value(), it.index());
     size_t m = std::min<size_t>(opt.index_terms, e.size());
     std::partial_sort(e.begin(), e.begin() + m, e.end(), [](const auto& a, const auto& b) {
@@ -380,6 +431,10 @@ struct StoryClustererState {
   // now similar enough (the document bridged two fragments of one event). Returns the root.
   uint32_t MaybeMerge(uint32_t si) {
     if (!opt.merge_stories) return si;
+    const double floor = 0.5 * opt.threshold;
+    candidates.erase(std::remove_if(candidates.begin(), candidates.end(),
+                                    [floor](const auto& c) { return c.first < floor; }),
+                     candidates.end());
     std::sort(candidates.begin(), candidates.end(), [](const auto& x, const auto& y) {
       return x.first > y.first || (x.first == y.first && x.second < y.second);
     });
@@ -411,10 +466,83 @@ struct StoryClustererState {
     return si;
   }
 
-  // Retires stories whose span ended more than two windows before the newest date.
+  // Decayed cosine of two stories' centroids, 0 if they are more than a window apart.
+  double PairScore(const Story& x, const Story& y) const {
+    if (x.norm <= 0 || y.norm <= 0) return 0;
+    const int64_t gap = SpanGap(x, y);
+    if (gap > opt.window_seconds) return 0;
+    const double ln2_over_half_life =
+        std::log(2.0) / static_cast<double>(opt.decay_half_life_seconds);
+    return x.centroid.dot(y.centroid) / (double{x.norm} * y.norm) *
+           std::exp(-static_cast<double>(gap) * ln2_over_half_life);
+  }
+  // A single document joins with the document criterion (threshold), fragments of several
+  // documents with merge_threshold.
+  double PairThreshold(const Story& x, const Story& y) const {
+    return x.size == 1 || y.size == 1 ? opt.threshold : opt.merge_threshold;
+  }
+
+  // Batch refinement (StoryOptions::refine_batch): agglomerative merging of the active stories,
+  // best pair first. Candidate pairs come from the inverted index (stories sharing a posted
+  // term with a short posting list); a popped pair whose stories were merged meanwhile is
+  // rescored against the current roots.
+  void Refine() {
+    struct Pair {
+      double score;
+      uint32_t a, b;
+      bool operator<(const Pair& o) const {
+        return score < o.score || (score == o.score && (a > o.a || (a == o.a && b > o.b)));
+      }
+    };
+    std::vector<Pair> heap;
+    visit_stamp.assign(stories.size(), 0);
+    stamp = 0;
+    for (uint32_t a : active) {
+      const Story& x = stories[a];
+      if (!x.active || x.parent != a) continue;
+      ++stamp;
+      for (uint64_t term : x.posted) {
+        auto pit = postings.find(term);
+        if (pit == postings.end() || pit->second.size() > opt.max_postings) continue;
+        for (uint32_t b : pit->second) {
+          if (b <= a || visit_stamp[b] == stamp) continue;  // each pair once
+          visit_stamp[b] = stamp;
+          const Story& y = stories[b];
+          if (!y.active || y.parent != b) continue;
+          const double score = PairScore(x, y);
+          if (score >= PairThreshold(x, y)) heap.push_back({score, a, b});
+        }
+      }
+    }
+    std::make_heap(heap.begin(), heap.end());
+    while (!heap.empty()) {
+      std::pop_heap(heap.begin(), heap.end());
+      const Pair p = heap.back();
+      heap.pop_back();
+      const uint32_t ra = Root(p.a), rb = Root(p.b);
+      if (ra == rb) continue;
+      if (ra != p.a || rb != p.b) {  // stale: rescore the current roots
+        const double score = PairScore(stories[ra], stories[rb]);
+        if (score >= PairThreshold(stories[ra], stories[rb])) {
+          heap.push_back({score, std::min(ra, rb), std::max(ra, rb)});
+          std::push_heap(heap.begin(), heap.end());
+        }
+        continue;
+      }
+      // The older story (earlier anchor) survives.
+      if (stories[ra].anchor < stories[rb].anchor) {
+        Merge(rb, ra);
+      } else {
+        Merge(ra, rb);
+      }
+    }
+  }
+
+  // Retires stories whose span ended more than a window before the newest date: no document
+  // of a date-ordered stream can join them any more.
   void Sweep() {
     if (max_date == kNoDate) return;
-    int64_t horizon = max_date - 2 * opt.window_seconds;
+    int64_t horizon = max_date - opt.window_seconds;
     size_t out = 0;
     bool any = false;
     for (uint32_t si : active) {
@@ -467,6 +595,10 @@ absl::Status StoryOptions::Validate() const {
   }
   if (doc_terms < 1 || doc_terms > 4096 || centroid_terms < 1 || centroid_terms > 65536) {
     return absl::InvalidArgumentError("StoryOptions.doc_terms/centroid_terms out of range");
+  }
+  if (max_postings < 1) return absl::InvalidArgumentError("StoryOptions.max_postings must be >= 1");
+  if (df_prior_docs > 1'000'000) {
+    return absl::InvalidArgumentError("StoryOptions.df_prior_docs must be <= 1000000");
   }
   if (query_terms < 1 || index_terms < 1 || summary_terms < 1) {
     return absl::InvalidArgumentError("StoryOptions query/index/summary terms must be >= 1");
@@ -544,7 +676,13 @@ uint32_t StoryClusterer::Assign(uint32_t slot, const StoryFeatures& f, int64_t d
   s.slot_story[slot] = si;
   s.AddToStory(si, date, source, new_group);
   si = s.MaybeMerge(si);
-  if (++s.assigned % 1024 == 0) s.Sweep();
+  // The batch is complete: refine, then retire what the stream has left behind.
+  const bool batch_done = final_df && s.pending_counted == 0;
+  if (batch_done && s.opt.refine_batch) {
+    s.Refine();
+    si = s.Root(si);
+  }
+  if (++s.assigned % 1024 == 0 || batch_done) s.Sweep();
   return s.stories[si].anchor;
 }
 
@@ -621,7 +759,7 @@ std::vector<StorySummary> StoryClusterer::Summaries(size_t top_terms) const {
 namespace {
 
 constexpr char kMagic[8] = {'N', 'Z', 'S', 'T', 'O', 'R', 'Y', '1'};
-constexpr uint32_t kFormatVersion = 1;
+constexpr uint32_t kFormatVersion = 2;
 
 class Writer {
  public:
@@ -697,6 +835,10 @@ void StoryClusterer::Serialize(std::string* out) const {
   w.Put(o.burst_exponent);
   w.Put(o.burst_half_life_seconds);
   w.Put(o.burst_prior);
+  w.Put<uint8_t>(o.lead_score ? 1 : 0);
+  w.Put(o.df_prior_docs);
+  w.Put<uint8_t>(o.refine_batch ? 1 : 0);
+  w.Put(o.max_postings);
 
   w.Put(s.num_counted);
   w.Put(s.pending_counted);
@@ -812,6 +954,13 @@ absl::StatusOr<StoryClusterer> StoryClusterer::Deserialize(std::string_view blob
   r.Get(&o.burst_exponent);
   r.Get(&o.burst_half_life_seconds);
   r.Get(&o.burst_prior);
+  uint8_t lead_score = 0, refine = 0;
+  r.Get(&lead_score);
+  r.Get(&o.df_prior_docs);
+  r.Get(&refine);
+  r.Get(&o.max_postings);
+  o.lead_score = lead_score != 0;
+  o.refine_batch = refine != 0;
   o.source_df_log2_width = log2w;
   if (!r.ok()) return corrupt("truncated options");
   if (absl::Status st = o.Validate(); !st.ok()) return corrupt("invalid options");

@@ -120,6 +120,11 @@ StoryOptions Defaults() {
     if (p.first == "query_terms") o.query_terms = static_cast<uint32_t>(v);
     if (p.first == "index_terms") o.index_terms = static_cast<uint32_t>(v);
     if (p.first == "source_prior_docs") o.source_prior_docs = static_cast<uint32_t>(v);
+    if (p.first == "max_postings") o.max_postings = static_cast<uint32_t>(v);
+    if (p.first == "lead_score") o.lead_score = v != 0;
+    if (p.first == "df_prior_docs") o.df_prior_docs = static_cast<uint32_t>(v);
+    if (p.first == "refine") o.refine_batch = v != 0;
+    if (p.first == "burst_exponent") o.burst_exponent = v;
   }
   return o;
 }

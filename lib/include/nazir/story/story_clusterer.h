@@ -6,27 +6,33 @@
 //
 //   1. Document vector. Each term of StoryFeatures gets
 //        w = (1 + ln(body_tf + lead_weight * lead_tf + title_weight * title_tf)) * idf * burst,
-//        idf = min(ln(1 + N / df), ln(1 + (N_s + source_prior_docs) / df_s))
-//      N/df: documents seen / containing the term (learned from the corpus: CountDocument in a
-//      batch pass, or updated by Assign as documents stream in). N_s/df_s: the same within the
-//      document's source, so terms that a source prints on most of its pages (page chrome,
-//      sign-offs, the outlet's own name) weigh almost nothing there. Terms found in more than
-//      max_df_fraction of all documents are dropped (news-specific stopwords found by df).
+//        idf = min(ln(1 + (N + p) / (df + p/100)), ln(1 + (N_s + source_prior_docs) / df_s))
+//      N/df: documents seen / containing the term, p = df_prior_docs (learned from the corpus:
+//      CountDocument in a batch pass, or updated by Assign as documents stream in). N_s/df_s: the
+//      same within the document's source, so terms that a source prints on most of its pages (page
+//      chrome, sign-offs, the outlet's own name) weigh almost nothing there. Terms found in more
+//      than max_df_fraction of all documents are dropped (news-specific stopwords found by df).
 //      burst > 1 for terms much more frequent in the last days than in the corpus (the event's
 //      vocabulary; see burst_exponent). The doc_terms heaviest terms are kept, scaled by the
 //      norm of the full vector (so truncation never inflates cosines); terms no other document
 //      has (df = 1 with batch counts) are dropped. Rare terms and names count for more than
 //      common words through idf.
 //   2. Candidates. An inverted index maps each story's index_terms heaviest centroid terms to
-//      the story; the document's query_terms heaviest terms are looked up. Stories outside the
-//      time window are skipped (and dropped from the index once the stream has moved on).
-//   3. Score. cos(document, centroid) * 0.5^(gap / decay_half_life), gap = distance in time
+//      the story; the document's query_terms heaviest terms (of the full and the lead vector)
+//      are looked up, skipping posting lists longer than max_postings; a story must be found
+//      under two of them. Stories outside the time window are skipped (and dropped from the
+//      index, their centroid cut to summary_terms, once the stream has moved a window past
+//      them).
+//   3. Score. max(cos(document, centroid), cos(lead, centroid)) * 0.5^(gap / decay_half_life)
+//      (lead: title + first paragraph, see lead_score), gap = distance in time
 //      from the document's date to the story's [first_date, last_date] span (0 inside it or if
 //      a date is unknown). The best story scoring >= threshold is joined; otherwise the
 //      document starts a new story. Stories are events: the same minister in 2015 and in 2025
 //      gives two stories, because gap > window.
 //   4. Update. The story centroid is the sum of its members' unit vectors, truncated to the
-//      centroid_terms heaviest terms (memory stays bounded per story).
+//      centroid_terms heaviest terms (memory stays bounded per story). Stories that a document
+//      bridges are merged (merge_stories), and a complete batch gets one agglomerative
+//      refinement pass (refine_batch).
 //
 //   NAZIR_ASSIGN_OR_RETURN(auto sc, nazir::StoryClusterer::Create());
 //   for (...) sc.CountDocument(features[i], source[i]);            // optional batch pass
@@ -86,6 +92,21 @@ struct StoryOptions {
   // body wanders off to side topics.
   double lead_weight = 0.0;
 
+  // Lead score. A document is also scored by its lead vector (the StoryTermOptions::lead_tokens
+  // first body tokens plus the title, counted once), and the higher of the two cosines counts:
+  // score = max(cos(doc, story), cos(lead, story)). News is written as an inverted pyramid, so
+  // the lead names the event even when the body wanders off (an analysis piece that goes on to
+  // a country's domestic politics, a condolence statement that goes on in its own words).
+  // The story centroid is still built from full document vectors. Default true.
+  bool lead_score = true;
+
+  // Pseudo-documents in the idf prior: idf = ln(1 + (N + p) / (df + p / 100)), i.e. p documents
+  // in which every term has a 1% document frequency. Keeps idf sane while few documents are
+  // counted (with 4 documents, plain idf calls every shared word "common" and every unshared
+  // one "rare") and hardly changes it for large corpora (31k documents: df 2 -> idf 9.3 instead
+  // of 9.6). 0 = plain ln(1 + N/df). Default 100.
+  uint32_t df_prior_docs = 100;
+
   // Terms kept per document vector (the heaviest by tf-idf). Default 64. Fewer = faster and
   // less noise from side topics, but short overlaps are lost.
   uint32_t doc_terms = 64;
@@ -125,10 +146,23 @@ struct StoryOptions {
   bool merge_stories = true;
   double merge_threshold = 0.4;
 
+  // Batch refinement. When the last document counted with CountDocument has been assigned (the
+  // batch is complete), one agglomerative pass over the active stories merges, best pair
+  // first, every pair of stories within the window whose decayed centroid cosine is at least
+  // merge_threshold, or at least threshold if one of them is a single document (a document
+  // that came before the story had grown gets a second look with hindsight). Merges never
+  // split near-duplicate groups. Streaming (no CountDocument) never runs it. Default true.
+  bool refine_batch = true;
+
   // --- Performance knobs (do not change results much) ---
 
   // The document's heaviest terms looked up in the inverted index. Default 16.
   uint32_t query_terms = 16;
+  // Posting lists longer than this (stories of the window indexed under one term) are not
+  // scanned: such a term is not discriminative, and the story is found through its other
+  // terms. Stories must share at least two query terms to be scored (one if the document has
+  // a single query term). Default 256.
+  uint32_t max_postings = 256;
   // A story's heaviest centroid terms posted in the inverted index. Default 32.
   uint32_t index_terms = 32;
   // Terms kept for StorySummary::top_terms once a story is out of the window. Default 16.

@@ -1,9 +1,13 @@
 // nazir cluster: near-duplicate groups (and stories) for a JSONL corpus.
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <string>
 #include <vector>
+
+#include "absl/strings/match.h"
 
 #include "nazir/base/status.h"
 #include "nazir/engine/engine.h"
@@ -43,7 +47,8 @@ struct Flags {
   int64_t shingle_size = d.sketch.shingle_size, num_perm = d.sketch.num_perm,
           seed = static_cast<int64_t>(d.sketch.seed), threads = 0, min_tokens = d.min_tokens,
           window = d.sketch.winnow_window, batch_docs = 2048, max_messages = 20,
-          source_df = d.source_boilerplate_df, global_df = d.global_boilerplate_min;
+          source_df = d.source_boilerplate_df, global_df = d.global_boilerplate_min,
+          df_log2_width = 0;
   bool strict = false, quiet = false, streaming = false, no_stories = false, verbose = false;
 };
 
@@ -118,6 +123,9 @@ int Run(int argc, char** argv) {
         "a shingle in max(this, --boilerplate-fraction of all) articles is boilerplate");
   p.Double("boilerplate-fraction", &f.global_fraction,
            "share of all articles above which a shingle is boilerplate");
+  p.Int("df-width", &f.df_log2_width,
+        "log2 of the boilerplate counter table size (0 = from the input size: ~3 counters per "
+        "word, 2^16..2^28 bytes; 2^25 when the size is unknown)");
   p.Int("threads", &f.threads, "worker threads (0 = all cores)");
   p.Int("batch-docs", &f.batch_docs, "documents sketched per parallel batch");
   p.String("hamza-mode", &f.hamza_mode, "hamza folding: hamza, seat or keep");
@@ -155,6 +163,14 @@ int Run(int argc, char** argv) {
 
   const int threads = f.threads > 0 ? static_cast<int>(f.threads) : omp_get_max_threads();
   options->threads = threads;
+  if (f.df_log2_width != 0) {
+    options->df_log2_width = static_cast<int>(f.df_log2_width);
+  } else if (reader->total_bytes() > 0 && !absl::EndsWith(input, ".zst")) {
+    // ~11 bytes of JSONL per Arabic word; ~3 counters per word keeps the
+    // count-min overestimate negligible (see EngineOptions::df_log2_width).
+    const double counters = 3.0 * static_cast<double>(reader->total_bytes()) / 11.0;
+    options->df_log2_width = std::clamp(static_cast<int>(std::ceil(std::log2(counters))), 16, 28);
+  }
   auto engine = Engine::Create(*options);
   if (!engine.ok()) return Fail(engine.status());
   std::vector<Sketcher> sketchers;

@@ -62,9 +62,9 @@ absl::Status EngineOptions::Validate() const {
   if (!(global_boilerplate_fraction > 0 && global_boilerplate_fraction <= 1)) {
     return absl::InvalidArgumentError("global_boilerplate_fraction must be in (0, 1]");
   }
-  if (df_log2_width < 10 || df_log2_width > 28) {
+  if (df_log2_width < 12 || df_log2_width > 30) {
     return absl::InvalidArgumentError(
-        absl::StrCat("df_log2_width must be in [10, 28], got ", df_log2_width));
+        absl::StrCat("df_log2_width must be in [12, 30], got ", df_log2_width));
   }
   return absl::OkStatus();
 }
@@ -87,7 +87,7 @@ EngineState::EngineState(const EngineOptions& opts, ParamsFingerprint fp)
     : options(opts),
       fingerprint(std::move(fp)),
       digest(fingerprint.Digest()),
-      store(opts.sketch.num_perm),
+      store(ChooseLshParams(opts.sketch.num_perm, opts.lsh_threshold).bands),
       df(opts.df_log2_width),
       lsh(ChooseLshParams(opts.sketch.num_perm, opts.lsh_threshold)) {}
 
@@ -179,7 +179,9 @@ void EngineState::Verify(uint32_t slot, Scratch& sc, const std::vector<uint32_t>
     }
     sc.channel[c] |= bit;
   };
-  if (store.has_sig(slot)) lsh.ForEachCandidate(store.sig(slot), [&](uint32_t c) { add(c, 1); });
+  if (store.has_lsh_keys(slot)) {
+    lsh.ForEachCandidateKeys(store.lsh_keys(slot), [&](uint32_t c) { add(c, 1); });
+  }
   sc.slots_scratch.clear();
   simhash_index.Query(
       store.simhash(slot), options.simhash_max_distance,
@@ -207,7 +209,7 @@ void EngineState::Verify(uint32_t slot, Scratch& sc, const std::vector<uint32_t>
 }
 
 void EngineState::IndexInsert(uint32_t slot) {
-  if (store.has_sig(slot)) lsh.Insert(slot, store.sig(slot));
+  if (store.has_lsh_keys(slot)) lsh.InsertKeys(slot, store.lsh_keys(slot));
   simhash_index.Insert(slot, store.simhash(slot));
   anchor_index.Insert(slot, store.anchors(slot));
   indexed[slot] = 1;
@@ -215,7 +217,7 @@ void EngineState::IndexInsert(uint32_t slot) {
 
 void EngineState::IndexRemove(uint32_t slot) {
   if (!indexed[slot]) return;
-  if (store.has_sig(slot)) lsh.Remove(slot, store.sig(slot));
+  if (store.has_lsh_keys(slot)) lsh.RemoveKeys(slot, store.lsh_keys(slot));
   simhash_index.Remove(slot, store.simhash(slot));
   anchor_index.Remove(slot, store.anchors(slot));
   indexed[slot] = 0;
@@ -383,7 +385,13 @@ absl::StatusOr<uint32_t> Engine::AddSketched(const DocMeta& meta, const DocSketc
   if (!inserted) {
     return absl::AlreadyExistsError(absl::StrCat("duplicate document id \"", meta.id, "\""));
   }
-  const uint32_t slot = m.store.Add(sketch);
+  uint32_t band_keys[1024];
+  std::span<uint32_t> lsh_keys;
+  if (!sketch.sig.empty()) {
+    lsh_keys = std::span<uint32_t>(band_keys, m.lsh.params().bands);
+    m.lsh.BandKeys(sketch.sig, lsh_keys);
+  }
+  const uint32_t slot = m.store.Add(sketch, lsh_keys);
   m.metas.push_back(meta);
   m.source_of.push_back(m.SourceIndex(meta.source));
   m.status.push_back(DocStatus::kOk);

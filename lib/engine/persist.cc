@@ -7,7 +7,7 @@
 //   u32 #slots, then per slot:
 //     str id, str title, u32 source, i64 date, u8 status, u8 alive, u32 group, f32 sim,
 //     u64 simhash, u32 num_tokens, u32 #keys, u32 keys[], u32 #anchors,
-//     u32 anchors[], u8 has_sig, u32 sig[num_perm] if has_sig
+//     u32 anchors[], u8 has_lsh, u32 lsh band keys[bands] if has_lsh
 //   u32 #pending, u32 pending[]
 //   DF sketch: u64 #documents, u8 counters[]
 //   u64 #counted texts, u64 digests[]
@@ -170,10 +170,10 @@ absl::Status Engine::Save(const std::string& path) const {
     w.Pod(state.store.num_tokens(s));
     w.Array(state.store.keys(s));
     w.Array(state.store.anchors(s));
-    w.Pod(static_cast<uint8_t>(state.store.has_sig(s)));
-    if (state.store.has_sig(s)) {
-      std::span<const uint32_t> sig = state.store.sig(s);
-      w.buf().append(reinterpret_cast<const char*>(sig.data()), sig.size() * sizeof(uint32_t));
+    w.Pod(static_cast<uint8_t>(state.store.has_lsh_keys(s)));
+    if (state.store.has_lsh_keys(s)) {
+      std::span<const uint32_t> keys = state.store.lsh_keys(s);
+      w.buf().append(reinterpret_cast<const char*>(keys.data()), keys.size() * sizeof(uint32_t));
     }
   }
   w.Array(std::span<const uint32_t>(state.pending));
@@ -258,7 +258,8 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path) {
   }
   uint32_t n;
   if (!r.Pod(&n)) return corrupt("slot count");
-  const uint32_t k = options.sketch.num_perm;
+  const uint32_t bands = m.lsh.params().bands;
+  std::vector<uint32_t> lsh_keys;
   std::vector<uint32_t> group(n);
   std::vector<float> sim(n);
   DocSketch sk;
@@ -270,14 +271,14 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path) {
     if (!r.Str(&meta.id) || !r.Str(&meta.title) || !r.Pod(&src) || !r.Pod(&meta.date) ||
         !r.Pod(&status) || !r.Pod(&alive) || !r.Pod(&group[s]) || !r.Pod(&sim[s]) ||
         !r.Pod(&sk.simhash) || !r.Pod(&sk.num_tokens) || !r.Array(&sk.keys) ||
-        !r.Array(&sk.anchors) || !r.Pod(&has_sig) || (has_sig && !r.Raw(k, &sk.sig))) {
+        !r.Array(&sk.anchors) || !r.Pod(&has_sig) || (has_sig && !r.Raw(bands, &lsh_keys))) {
       return corrupt(absl::StrCat("document record ", s));
     }
     if (src >= num_sources || status > 3 || (group[s] != StarGroups::kNone && group[s] >= n)) {
       return corrupt(absl::StrCat("document record ", s));
     }
     meta.source = m.sources[src];
-    m.store.Add(sk);
+    m.store.Add(sk, has_sig ? std::span<const uint32_t>(lsh_keys) : std::span<const uint32_t>());
     m.metas.push_back(std::move(meta));
     m.source_of.push_back(src);
     m.status.push_back(static_cast<DocStatus>(status));

@@ -38,11 +38,24 @@ LshIndex::LshIndex(LshParams params) : params_(params) {
   NAZIR_CHECK(params.bands >= 1 && params.rows >= 1);
 }
 
-uint64_t LshIndex::BandKey(uint32_t band, std::span<const uint32_t> sig) const {
+uint32_t LshIndex::BandKey(uint32_t band, std::span<const uint32_t> sig) const {
   uint64_t h = Mix64(0x9e3779b97f4a7c15ULL ^ band);
   const uint32_t* lanes = sig.data() + static_cast<size_t>(band) * params_.rows;
   for (uint32_t r = 0; r < params_.rows; ++r) h = Mix64(h ^ lanes[r]);
-  return h;
+  return static_cast<uint32_t>(h >> 32);
+}
+
+void LshIndex::BandKeys(std::span<const uint32_t> sig, std::span<uint32_t> keys) const {
+  NAZIR_DCHECK(keys.size() == params_.bands);
+  for (uint32_t b = 0; b < params_.bands; ++b) keys[b] = BandKey(b, sig);
+}
+
+void LshIndex::InsertKeys(uint32_t slot, std::span<const uint32_t> keys) {
+  for (uint32_t key : keys) buckets_.Add(key, slot);
+}
+
+void LshIndex::RemoveKeys(uint32_t slot, std::span<const uint32_t> keys) {
+  for (uint32_t key : keys) buckets_.Remove(key, slot);
 }
 
 void LshIndex::Insert(uint32_t slot, std::span<const uint32_t> sig) {

@@ -26,14 +26,14 @@ uint32_t* SketchStore::Arena::Append(std::span<const uint32_t> v) {
   return p;
 }
 
-uint32_t SketchStore::Add(const DocSketch& sketch) {
-  NAZIR_CHECK(sketch.sig.empty() || sketch.sig.size() == num_perm_);
+uint32_t SketchStore::Add(const DocSketch& sketch, std::span<const uint32_t> lsh_keys) {
+  NAZIR_CHECK(lsh_keys.empty() || lsh_keys.size() == lsh_width_);
   const uint32_t slot = size();
   keys_.push_back(keys_arena_.Append(sketch.keys));
   key_len_.push_back(static_cast<uint32_t>(sketch.keys.size()));
   anchors_.push_back(anchors_arena_.Append(sketch.anchors));
   anchor_len_.push_back(static_cast<uint32_t>(sketch.anchors.size()));
-  sigs_.push_back(sigs_arena_.Append(sketch.sig));
+  lsh_keys_.push_back(lsh_arena_.Append(lsh_keys));
   simhash_.push_back(sketch.simhash);
   num_tokens_.push_back(sketch.num_tokens);
   alive_.push_back(true);
@@ -41,8 +41,8 @@ uint32_t SketchStore::Add(const DocSketch& sketch) {
 }
 
 size_t SketchStore::MemoryUsage() const {
-  return keys_arena_.MemoryUsage() + anchors_arena_.MemoryUsage() + sigs_arena_.MemoryUsage() +
-         (keys_.capacity() + anchors_.capacity() + sigs_.capacity()) * sizeof(void*) +
+  return keys_arena_.MemoryUsage() + anchors_arena_.MemoryUsage() + lsh_arena_.MemoryUsage() +
+         (keys_.capacity() + anchors_.capacity() + lsh_keys_.capacity()) * sizeof(void*) +
          (num_tokens_.capacity() + key_len_.capacity() + anchor_len_.capacity()) *
              sizeof(uint32_t) +
          simhash_.capacity() * sizeof(uint64_t) + alive_.capacity() / 8;

@@ -114,6 +114,36 @@ TEST(LshIndexTest, MatchesBruteForceBandComparison) {
   }
 }
 
+TEST(LshIndexTest, KeyMethodsEqualSignatureMethods) {
+  const LshParams params{8, 2};
+  LshIndex by_sig(params), by_keys(params);
+  std::mt19937 rng(4);
+  std::vector<std::vector<uint32_t>> sigs(200, std::vector<uint32_t>(16));
+  for (auto& s : sigs) {
+    for (auto& v : s) v = rng() % 4;
+  }
+  std::vector<uint32_t> keys(params.bands);
+  for (uint32_t i = 0; i < sigs.size(); ++i) {
+    by_sig.Insert(i, sigs[i]);
+    by_keys.BandKeys(sigs[i], keys);
+    by_keys.InsertKeys(i, keys);
+  }
+  for (uint32_t q = 0; q < 30; ++q) {
+    std::vector<uint32_t> a, b;
+    by_sig.Query(sigs[q], &a);
+    by_keys.BandKeys(sigs[q], keys);
+    by_keys.ForEachCandidateKeys(keys, [&](uint32_t s) { b.push_back(s); });
+    std::sort(b.begin(), b.end());
+    b.erase(std::unique(b.begin(), b.end()), b.end());
+    EXPECT_EQ(a, b);
+  }
+  by_keys.BandKeys(sigs[0], keys);
+  by_keys.RemoveKeys(0, keys);
+  std::vector<uint32_t> c;
+  by_keys.ForEachCandidateKeys(keys, [&](uint32_t s) { c.push_back(s); });
+  EXPECT_EQ(std::count(c.begin(), c.end(), 0u), 0);
+}
+
 TEST(LshIndexTest, RemoveForgetsTheSlot) {
   LshIndex index(LshParams{4, 2});
   std::vector<uint32_t> sig = {1, 2, 3, 4, 5, 6, 7, 8};

@@ -19,11 +19,17 @@
 //   index.Insert(slot, sig);          // sig: 128 uint32 lanes
 //   index.Query(sig, &candidates);    // slots sharing >= 1 band
 //
+// A band is reduced to a 32-bit band key (a hash of the band index and its
+// rows); callers that keep documents may store the `bands` keys instead of
+// the k-lane signature (84 bytes instead of 512 at k = 128) and use the
+// *Keys methods. Two different bands colliding on a key only adds a
+// candidate, which the caller verifies anyway.
+//
 // Thread safety: Query is const and may run concurrently with other Queries;
 // Insert/Remove need exclusive access. The index stores slots (uint32) and
 // band keys, never signatures: the caller owns them. Inserting the same slot
-// twice, or removing a slot with a different signature than it was inserted
-// with, is a caller bug (checked in debug builds).
+// twice, or removing a slot with other keys than it was inserted with, is a
+// caller bug.
 #ifndef NAZIR_INDEX_LSH_H_
 #define NAZIR_INDEX_LSH_H_
 
@@ -52,6 +58,9 @@ class LshIndex {
 
   const LshParams& params() const { return params_; }
 
+  // The band keys of `sig`: keys.size() == bands, sig.size() >= bands * rows.
+  void BandKeys(std::span<const uint32_t> sig, std::span<uint32_t> keys) const;
+
   // Adds `slot` under each band of `sig` (sig.size() >= bands * rows).
   void Insert(uint32_t slot, std::span<const uint32_t> sig);
   // Removes `slot` from the buckets of `sig` (the signature it was inserted with).
@@ -67,6 +76,14 @@ class LshIndex {
     for (uint32_t b = 0; b < params_.bands; ++b) buckets_.ForEach(BandKey(b, sig), fn);
   }
 
+  // The same with precomputed band keys (keys.size() == bands).
+  void InsertKeys(uint32_t slot, std::span<const uint32_t> keys);
+  void RemoveKeys(uint32_t slot, std::span<const uint32_t> keys);
+  template <typename Fn>
+  void ForEachCandidateKeys(std::span<const uint32_t> keys, Fn fn) const {
+    for (uint32_t key : keys) buckets_.ForEach(key, fn);
+  }
+
   // Number of non-empty buckets (for stats and tests).
   size_t num_buckets() const { return buckets_.size(); }
   // Bytes held by the index (approximate).
@@ -75,10 +92,10 @@ class LshIndex {
   void Reserve(size_t docs) { buckets_.Reserve(docs * params_.bands); }
 
  private:
-  uint64_t BandKey(uint32_t band, std::span<const uint32_t> sig) const;
+  uint32_t BandKey(uint32_t band, std::span<const uint32_t> sig) const;
 
   LshParams params_;
-  PostingMap<uint64_t> buckets_;
+  PostingMap<uint32_t> buckets_;
 };
 
 }  // namespace nazir

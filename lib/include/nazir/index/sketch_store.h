@@ -2,12 +2,13 @@
 //
 // A document is represented by a dense slot number (0, 1, 2, ...). For each
 // slot the store holds the document's sorted unique shingle keys (the exact
-// set used to verify candidate pairs), its winnowed anchors, its MinHash
-// signature and its SimHash. Article text is never stored. Slots are never
+// set used to verify candidate pairs), its winnowed anchors, its MinHash LSH
+// band keys (what the LSH index needs, far smaller than the signature) and
+// its SimHash. Article text is never stored. Slots are never
 // reused: Remove() marks a slot dead and frees nothing until Compact-on-save.
 //
-//   SketchStore store(128);
-//   uint32_t slot = store.Add(sketch);
+//   SketchStore store(lsh.params().bands);
+//   uint32_t slot = store.Add(sketch, band_keys);
 //   std::span<const uint32_t> keys = store.keys(slot);
 //
 // Thread safety: const methods may run concurrently; Add/Remove need
@@ -46,11 +47,12 @@ struct DocSketch {
 
 class SketchStore {
  public:
-  explicit SketchStore(uint32_t num_perm) : num_perm_(num_perm) {}
+  // `lsh_width`: band keys per document.
+  explicit SketchStore(uint32_t lsh_width) : lsh_width_(lsh_width) {}
 
-  // Copies the sketch's arrays into the store. REQUIRES: sketch.sig is empty or
-  // has num_perm lanes.
-  uint32_t Add(const DocSketch& sketch);
+  // Copies the sketch's keys and anchors, its SimHash and `lsh_keys` (empty,
+  // or lsh_width band keys) into the store; sketch.sig is not kept.
+  uint32_t Add(const DocSketch& sketch, std::span<const uint32_t> lsh_keys);
   void Remove(uint32_t slot) { alive_[slot] = false; }
 
   uint32_t size() const { return static_cast<uint32_t>(alive_.size()); }
@@ -65,12 +67,12 @@ class SketchStore {
   // number of keys dropped.
   template <typename DropKey, typename DropAnchor>
   uint32_t FilterKeys(uint32_t slot, DropKey drop_key, DropAnchor drop_anchor);
-  bool has_sig(uint32_t slot) const { return sigs_[slot] != nullptr; }
-  // REQUIRES: has_sig(slot).
-  std::span<const uint32_t> sig(uint32_t slot) const { return {sigs_[slot], num_perm_}; }
+  bool has_lsh_keys(uint32_t slot) const { return lsh_keys_[slot] != nullptr; }
+  // REQUIRES: has_lsh_keys(slot).
+  std::span<const uint32_t> lsh_keys(uint32_t slot) const { return {lsh_keys_[slot], lsh_width_}; }
   uint64_t simhash(uint32_t slot) const { return simhash_[slot]; }
   uint32_t num_tokens(uint32_t slot) const { return num_tokens_[slot]; }
-  uint32_t num_perm() const { return num_perm_; }
+  uint32_t lsh_width() const { return lsh_width_; }
 
   size_t MemoryUsage() const;
 
@@ -88,10 +90,10 @@ class SketchStore {
     size_t used_ = kChunk;  // in the last chunk
   };
 
-  uint32_t num_perm_;
-  Arena keys_arena_, anchors_arena_, sigs_arena_;
+  uint32_t lsh_width_;
+  Arena keys_arena_, anchors_arena_, lsh_arena_;
   std::vector<uint32_t*> keys_, anchors_;
-  std::vector<const uint32_t*> sigs_;
+  std::vector<const uint32_t*> lsh_keys_;
   std::vector<uint32_t> key_len_, anchor_len_;
   std::vector<uint64_t> simhash_;
   std::vector<uint32_t> num_tokens_;

@@ -287,9 +287,9 @@ TEST_F(StoryQuality, GoldSetAtDefaults) {
                   corpus_->docs[gold_->doc[ks[0]]].id.c_str(), ks.size(), sz.c_str(), foreign);
     }
   }
-  // Regression guards (measured: 0.848 batch, 0.844 streaming; target 0.90 not reached).
-  EXPECT_GE(sb.bcubed_f1, 0.83);
-  EXPECT_GE(ss.bcubed_f1, 0.82);
+  // Regression guards (measured: 0.869 batch, 0.827 streaming; target 0.90 not reached).
+  EXPECT_GE(sb.bcubed_f1, 0.85);
+  EXPECT_GE(ss.bcubed_f1, 0.81);
 }
 
 TEST_F(StoryQuality, Sensitivity) {
@@ -363,9 +363,10 @@ TEST_F(StoryQuality, SeedMixedIntoCorpusStaysOneStoryAlone) {
   RunResult r = RunStories(c, Defaults(), true);
   std::set<uint32_t> seed_stories;
   for (size_t i = first_seed; i < c.docs.size(); ++i) seed_stories.insert(r.story[i]);
-  // Known gap: the two analysis pieces do not join the wire story yet (see
-  // story_clusterer_test.cc, DISABLED_SeedAllFourArticlesFormOneStory); 3 stories today.
-  EXPECT_LE(seed_stories.size(), 3u);
+  // Known gap: with SaudiNewsNet's df (Syria, Russia, minister are common words there) the
+  // 3 Aug analysis piece stays apart (2 stories; one story with the 300-document background of
+  // story_clusterer_test.cc).
+  EXPECT_LE(seed_stories.size(), 2u);
   EXPECT_EQ(r.story[first_seed], r.story[first_seed + 3]) << "wire and same-day report split";
   size_t joined = 0;
   for (size_t i = 0; i < first_seed; ++i) joined += seed_stories.count(r.story[i]);

@@ -121,6 +121,20 @@ uint32_t EngineState::GlobalThreshold() const {
                                                                      static_cast<uint32_t>(frac)));
 }
 
+void EngineState::DropBoilerplate(std::vector<uint32_t>* keys, uint32_t src, Scratch& sc) const {
+  const uint32_t global_thr = GlobalThreshold();
+  const uint32_t source_thr =
+      std::min<uint32_t>(options.source_boilerplate_df, DfSketch::kSaturated);
+  sc.df_global.resize(keys->size());
+  sc.df_source.resize(keys->size());
+  df.CountMany(*keys, src, sc.df_global, sc.df_source);
+  size_t out = 0;
+  for (size_t i = 0; i < keys->size(); ++i) {
+    if (sc.df_global[i] < global_thr && sc.df_source[i] < source_thr) (*keys)[out++] = (*keys)[i];
+  }
+  keys->resize(out);
+}
+
 bool EngineState::Prepare(uint32_t slot, Scratch& sc) {
   const uint32_t before = static_cast<uint32_t>(store.keys(slot).size());
   const uint32_t src = source_of[slot];
@@ -157,6 +171,17 @@ DocStatus EngineState::Classify(uint32_t slot, uint32_t keys_before_filter) cons
 }
 
 void EngineState::Verify(uint32_t slot, Scratch& sc, const std::vector<uint32_t>* rank) const {
+  Probe p{store.keys(slot),
+          store.anchors(slot),
+          store.has_lsh_keys(slot) ? store.lsh_keys(slot) : std::span<const uint32_t>(),
+          store.simhash(slot),
+          slot,
+          rank ? (*rank)[slot] : 0xFFFFFFFFu};
+  VerifyProbe(p, sc, rank);
+}
+
+void EngineState::VerifyProbe(const Probe& p, Scratch& sc,
+                              const std::vector<uint32_t>* rank) const {
   // Candidates from the three channels, de-duplicated with an epoch array
   // (no sorting, no allocation once warm).
   if (sc.seen.size() < store.size()) {
@@ -168,37 +193,33 @@ void EngineState::Verify(uint32_t slot, Scratch& sc, const std::vector<uint32_t>
     sc.epoch = 1;
   }
   sc.candidates.clear();
-  const uint32_t my_rank = rank ? (*rank)[slot] : 0;
   auto add = [&](uint32_t c, uint8_t bit) {
     if (sc.seen[c] != sc.epoch) {
-      if (c == slot || !indexed[c] || !store.alive(c)) return;
-      if (rank != nullptr && (*rank)[c] >= my_rank) return;
+      if (c == p.self || !indexed[c] || !store.alive(c)) return;
+      if (rank != nullptr && (*rank)[c] >= p.rank) return;
       sc.seen[c] = sc.epoch;
       sc.channel[c] = 0;
       sc.candidates.push_back(c);
     }
     sc.channel[c] |= bit;
   };
-  if (store.has_lsh_keys(slot)) {
-    lsh.ForEachCandidateKeys(store.lsh_keys(slot), [&](uint32_t c) { add(c, 1); });
-  }
+  if (!p.lsh_keys.empty()) lsh.ForEachCandidateKeys(p.lsh_keys, [&](uint32_t c) { add(c, 1); });
   sc.slots_scratch.clear();
   simhash_index.Query(
-      store.simhash(slot), options.simhash_max_distance,
-      [this](uint32_t s) { return store.simhash(s); }, &sc.slots_scratch);
+      p.simhash, options.simhash_max_distance, [this](uint32_t s) { return store.simhash(s); },
+      &sc.slots_scratch);
   for (uint32_t c : sc.slots_scratch) add(c, 2);
-  anchor_index.ForEachPosting(store.anchors(slot), [&](uint32_t c) { add(c, 4); });
+  anchor_index.ForEachPosting(p.anchors, [&](uint32_t c) { add(c, 4); });
 
   // Exact verification.
   sc.neighbors.clear();
-  const std::span<const uint32_t> keys = store.keys(slot);
   for (uint32_t c : sc.candidates) {
     ++sc.stats.candidates;
     const uint8_t ch = sc.channel[c];
     sc.stats.cand_lsh += ch & 1;
     sc.stats.cand_simhash += (ch >> 1) & 1;
     sc.stats.cand_anchor += (ch >> 2) & 1;
-    const PairScore s = ScorePair(keys, store.keys(c));
+    const PairScore s = ScorePair(p.keys, store.keys(c));
     if (!IsNearDuplicate(s, options.verify)) continue;
     ++sc.stats.verified;
     sc.stats.verified_lsh += ch & 1;
@@ -497,6 +518,57 @@ Assignment Engine::AssignmentOf(uint32_t slot) const {
   a.similarity = m.groups.sim_to_anchor(slot);
   a.status = m.status[slot];
   const uint32_t st = m.story ? m.story->story_of(slot) : StoryClusterer::kNone;
+  a.story = st == StoryClusterer::kNone ? a.group : std::string_view(m.metas[st].id);
+  return a;
+}
+
+absl::StatusOr<Assignment> Engine::Query(const DocMeta& meta, std::string_view text) {
+  Impl& m = *impl_;
+  if (!m.sketcher) {
+    NAZIR_ASSIGN_OR_RETURN(Sketcher sk, Sketcher::Create(m.options.sketch));
+    m.sketcher.emplace(std::move(sk));
+  }
+  DocSketch& sk = m.sketch_buf.near_dup;
+  m.sketcher->Sketch(text, &sk);
+  Assignment a;
+  a.slot = StarGroups::kNone;
+  a.id = meta.id;
+  a.group = a.story = std::string_view();
+  a.similarity = 0;
+  // Boilerplate removal with the current document frequencies (the query is
+  // not counted). An unknown source has no per-source statistics.
+  auto src_it = m.source_ids.find(meta.source);
+  const uint32_t src = src_it == m.source_ids.end() ? 0 : src_it->second;
+  const uint32_t before = static_cast<uint32_t>(sk.keys.size());
+  m.DropBoilerplate(&sk.keys, src, m.scratch);
+  m.DropBoilerplate(&sk.anchors, src, m.scratch);
+  if (sk.num_tokens == 0) {
+    a.status = DocStatus::kEmpty;
+  } else if (sk.num_tokens < m.options.min_tokens || before < m.options.verify.min_shared) {
+    a.status = DocStatus::kShort;
+  } else if (sk.keys.size() < m.options.verify.min_shared) {
+    a.status = DocStatus::kBoilerplateOnly;
+  }
+  if (a.status != DocStatus::kOk) return a;
+  uint32_t band_keys[1024];
+  std::span<const uint32_t> lsh_keys;
+  if (!sk.sig.empty()) {
+    std::span<uint32_t> out(band_keys, m.lsh.params().bands);
+    m.lsh.BandKeys(sk.sig, out);
+    lsh_keys = out;
+  }
+  m.VerifyProbe({sk.keys, sk.anchors, lsh_keys, sk.simhash, StarGroups::kNone, 0}, m.scratch,
+                nullptr);
+  float sim = 0;
+  const std::span<const uint32_t> keys = sk.keys;
+  const uint32_t g = m.groups.Choose(
+      m.scratch.neighbors, [&](uint32_t anchor) { return ScorePair(keys, m.store.keys(anchor)); },
+      m.options.member_anchor_threshold, &sim);
+  if (g == StarGroups::kNone) return a;
+  a.group = m.metas[g].id;
+  a.group_size = m.groups.group_size(g);
+  a.similarity = sim;
+  const uint32_t st = m.story ? m.story->story_of(g) : StoryClusterer::kNone;
   a.story = st == StoryClusterer::kNone ? a.group : std::string_view(m.metas[st].id);
   return a;
 }

@@ -231,3 +231,36 @@ TEST(EngineStoryTest, StoryFeaturesReachTheClusterer) {
 
 }  // namespace
 }  // namespace nazir
+
+namespace nazir {
+namespace {
+
+TEST(EngineQueryTest, QueryTellsTheGroupWithoutAdding) {
+  std::mt19937 rng(31);
+  const auto words = RandomWords(300, rng);
+  auto engine = Engine::Create({});
+  ASSERT_TRUE(engine.ok());
+  ASSERT_TRUE((*engine)->Add({"wire", "agency", 1}, Join(words)).ok());
+  ASSERT_TRUE((*engine)->Add({"other", "agency", 2}, Join(RandomWords(200, rng))).ok());
+  const uint32_t before = (*engine)->num_slots();
+  auto q = (*engine)->Query({"probe", "outlet", 3}, Join(words, 0, 180));
+  ASSERT_TRUE(q.ok()) << q.status();
+  EXPECT_EQ(q->group, "wire");
+  EXPECT_GT(q->similarity, 0.9f);
+  EXPECT_EQ(q->status, DocStatus::kOk);
+  EXPECT_EQ((*engine)->num_slots(), before) << "Query must not add";
+  EXPECT_EQ((*engine)->Lookup("probe").status().code(), absl::StatusCode::kNotFound);
+  auto none = (*engine)->Query({"probe2", "", 3}, Join(RandomWords(150, rng)));
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->group.empty());
+  auto empty = (*engine)->Query({"probe3", "", 3}, "");
+  ASSERT_TRUE(empty.ok());
+  EXPECT_EQ(empty->status, DocStatus::kEmpty);
+  // The article, once added, joins the group Query predicted.
+  auto added = (*engine)->Add({"probe", "outlet", 3}, Join(words, 0, 180));
+  ASSERT_TRUE(added.ok());
+  EXPECT_EQ(added->group, "wire");
+}
+
+}  // namespace
+}  // namespace nazir

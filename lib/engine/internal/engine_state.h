@@ -50,10 +50,20 @@ struct EngineState {
   // Touches only `slot` and `scratch`: safe to run for different slots in
   // parallel.
   bool Prepare(uint32_t slot, Scratch& scratch);
+  // Removes, in place, the keys that are boilerplate for source `src`.
+  void DropBoilerplate(std::vector<uint32_t>* keys, uint32_t src, Scratch& scratch) const;
   // Fills scratch.neighbors with the verified near-duplicates of `slot` among
   // the indexed documents (with rank[c] < rank[slot] if `rank` is given).
   // Const on the engine: safe to run in parallel.
   void Verify(uint32_t slot, Scratch& scratch, const std::vector<uint32_t>* rank) const;
+  // What Verify needs of a document, stored or not.
+  struct Probe {
+    std::span<const uint32_t> keys, anchors, lsh_keys;
+    uint64_t simhash;
+    uint32_t self;  // its own slot (skipped), or kNone
+    uint32_t rank;  // with `rank`: only candidates ranked before this
+  };
+  void VerifyProbe(const Probe& probe, Scratch& scratch, const std::vector<uint32_t>* rank) const;
   void IndexInsert(uint32_t slot);
   void IndexRemove(uint32_t slot);
   void MergeStats(const EngineStats& s);

@@ -69,6 +69,13 @@ class StarGroups {
   uint32_t Assign(uint32_t slot, std::span<const Neighbor> neighbors, ScoreWith score_with,
                   double member_anchor_threshold);
 
+  // The group a document with these `neighbors` would join under the
+  // streaming rule, and its similarity to that group's anchor in *sim; kNone
+  // if it would start a group of its own. Changes nothing.
+  template <typename ScoreWith>
+  uint32_t Choose(std::span<const Neighbor> neighbors, ScoreWith score_with,
+                  double member_anchor_threshold, float* sim) const;
+
   // Marks `slot` as a group of its own that never takes members (documents
   // with no usable text).
   void AssignSingleton(uint32_t slot);
@@ -111,15 +118,14 @@ class StarGroups {
 };
 
 template <typename ScoreWith>
-uint32_t StarGroups::Assign(uint32_t slot, std::span<const Neighbor> neighbors,
-                            ScoreWith score_with, double member_anchor_threshold) {
-  Ensure(slot);
+uint32_t StarGroups::Choose(std::span<const Neighbor> neighbors, ScoreWith score_with,
+                            double member_anchor_threshold, float* sim) const {
   uint32_t best_group = kNone;
   float best_sim = -1;
-  auto consider = [&](uint32_t g, float sim) {
-    if (sim > best_sim || (sim == best_sim && g < best_group)) {
+  auto consider = [&](uint32_t g, float s) {
+    if (s > best_sim || (s == best_sim && g < best_group)) {
       best_group = g;
-      best_sim = sim;
+      best_sim = s;
     }
   };
   // Rule (a): direct near-duplicates of anchors.
@@ -138,12 +144,18 @@ uint32_t StarGroups::Assign(uint32_t slot, std::span<const Neighbor> neighbors,
       if (s.containment >= member_anchor_threshold) consider(g, s.containment);
     }
   }
-  if (best_group == kNone) {
-    Join(slot, slot, 1.0f);
-    return slot;
-  }
-  Join(slot, best_group, best_sim);
+  *sim = best_group == kNone ? 1.0f : best_sim;
   return best_group;
+}
+
+template <typename ScoreWith>
+uint32_t StarGroups::Assign(uint32_t slot, std::span<const Neighbor> neighbors,
+                            ScoreWith score_with, double member_anchor_threshold) {
+  Ensure(slot);
+  float sim = 1;
+  const uint32_t g = Choose(neighbors, score_with, member_anchor_threshold, &sim);
+  Join(slot, g == kNone ? slot : g, sim);
+  return g == kNone ? slot : g;
 }
 
 template <typename Score>

@@ -223,6 +223,12 @@ class Engine {
   // NotFound if the id is unknown.
   absl::Status Remove(std::string_view id);
 
+  // Which group (and story) an article WOULD join, without adding it: the
+  // streaming rule against the documents assigned so far. `group` and `story`
+  // are empty if it would start a group of its own; `slot` is meaningless.
+  // Not for concurrent use (shares Add's internal Sketcher).
+  absl::StatusOr<Assignment> Query(const DocMeta& meta, std::string_view text);
+
   // The current assignment of a document. NotFound if unknown or removed.
   absl::StatusOr<Assignment> Lookup(std::string_view id) const;
   Assignment AssignmentOf(uint32_t slot) const;

@@ -5,11 +5,12 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+
 #include "nazir/eval/labels.h"
 #include "nazir/eval/metrics.h"
 #include "nazir/io/json_writer.h"
 
-#include "absl/container/flat_hash_map.h"
 #include "command.h"
 
 namespace nazir::cli {

@@ -19,16 +19,27 @@ double Progress::Seconds() const {
 void Progress::Update(const std::string& phase, uint64_t docs, double mb, double fraction) {
   if (!enabled_) return;
   auto now = std::chrono::steady_clock::now();
+  if (phase != phase_) {  // rates and ETA are per phase
+    phase_ = phase;
+    phase_start_ = now;
+    docs0_ = docs;
+    mb0_ = mb;
+    fraction0_ = fraction;
+    return;
+  }
   if (now - last_ < std::chrono::milliseconds(200)) return;
   last_ = now;
-  const double s = Seconds();
+  const double s = std::chrono::duration<double>(now - phase_start_).count();
+  if (s <= 0) return;
   char eta[32] = "";
-  if (fraction > 0.01 && fraction < 1) {
-    const int left = static_cast<int>(s / fraction - s);
+  if (fraction > fraction0_ && fraction < 1) {
+    const int left = static_cast<int>(s * (1 - fraction) / (fraction - fraction0_));
     std::snprintf(eta, sizeof eta, "  ETA %d:%02d", left / 60, left % 60);
   }
-  std::fprintf(stderr, "\r\033[K%s: %llu docs  %.0f docs/s  %.1f MB/s%s", phase.c_str(),
-               static_cast<unsigned long long>(docs), s > 0 ? docs / s : 0.0, s > 0 ? mb / s : 0.0,
+  char rate[48] = "";
+  if (mb > mb0_) std::snprintf(rate, sizeof rate, "  %.1f MB/s", (mb - mb0_) / s);
+  std::fprintf(stderr, "\r\033[K%s: %llu docs  %.0f docs/s%s%s", phase.c_str(),
+               static_cast<unsigned long long>(docs), static_cast<double>(docs - docs0_) / s, rate,
                eta);
   std::fflush(stderr);
   drawn_ = true;

@@ -11,7 +11,9 @@ namespace nazir::cli {
 class Progress {
  public:
   Progress();
-  // Redraws the line at most every 200 ms. fraction < 0 = unknown (no ETA).
+  // Redraws the line at most every 200 ms. Rates and the ETA are measured
+  // from the first update of `phase` (which draws nothing). fraction < 0 =
+  // unknown (no ETA); mb <= 0 = no MB/s.
   void Update(const std::string& phase, uint64_t docs, double mb, double fraction);
   void Finish();  // clears the line
   double Seconds() const;
@@ -20,7 +22,10 @@ class Progress {
  private:
   bool enabled_;
   bool drawn_ = false;
-  std::chrono::steady_clock::time_point start_, last_;
+  std::chrono::steady_clock::time_point start_, last_, phase_start_;
+  std::string phase_;
+  uint64_t docs0_ = 0;
+  double mb0_ = 0, fraction0_ = 0;
 };
 
 // Peak resident set size of this process in bytes (VmHWM), 0 if unknown.

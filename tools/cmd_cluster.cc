@@ -46,7 +46,7 @@ struct Flags {
          global_fraction = d.global_boilerplate_fraction;
   int64_t shingle_size = d.sketch.shingle_size, num_perm = d.sketch.num_perm,
           seed = static_cast<int64_t>(d.sketch.seed), threads = 0, min_tokens = d.min_tokens,
-          window = d.sketch.winnow_window, batch_docs = 2048, max_messages = 20,
+          window = d.sketch.winnow_window, batch_docs = 1024, max_messages = 20,
           source_df = d.source_boilerplate_df, global_df = d.global_boilerplate_min,
           df_log2_width = 0;
   bool strict = false, quiet = false, streaming = false, no_stories = false, verbose = false;

@@ -92,6 +92,88 @@ int Fail(const absl::Status& s) {
   return 1;
 }
 
+template <typename Strings>
+void AppendJsonStringArray(std::string* out, const Strings& items) {
+  *out += '[';
+  bool first = true;
+  for (const auto& item : items) {
+    if (!first) *out += ',';
+    first = false;
+    AppendJsonString(out, item);
+  }
+  *out += ']';
+}
+
+absl::Status CloseOutput(FILE* f, const std::string& name) {
+  if (f != stdout ? std::fclose(f) != 0 : (std::fflush(f) != 0 || std::ferror(f))) {
+    return absl::DataLossError("error writing " + name);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<FILE*> OpenOutput(const std::string& path) {
+  FILE* f = std::fopen(path.c_str(), "w");
+  if (!f) return absl::UnavailableError("cannot open " + path + " for writing");
+  return f;
+}
+
+// One JSON object per document, in input order.
+absl::Status WriteAssignments(const Engine& e, FILE* out, const std::string& name) {
+  std::string line;
+  for (uint32_t slot = 0; slot < e.num_slots(); ++slot) {
+    const Assignment a = e.AssignmentOf(slot);
+    line.assign("{\"id\":");
+    AppendJsonString(&line, a.id);
+    line += ",\"group\":";
+    AppendJsonString(&line, a.group);
+    line += ",\"group_size\":" + std::to_string(a.group_size) + ",\"similarity\":";
+    AppendJsonNumber(&line, a.similarity, 3);
+    line += ",\"status\":\"";
+    line += DocStatusName(a.status);
+    line += "\",\"story\":";
+    AppendJsonString(&line, a.story);
+    line += "}\n";
+    std::fwrite(line.data(), 1, line.size(), out);
+  }
+  return CloseOutput(out, name);
+}
+
+// Every verified near-duplicate pair, TSV.
+absl::Status WritePairs(const Engine& e, const std::string& path) {
+  NAZIR_ASSIGN_OR_RETURN(FILE * f, OpenOutput(path));
+  std::fprintf(f, "id_a\tid_b\tcontainment\tjaccard\tshared\n");
+  for (const VerifiedPair& vp : e.pairs()) {
+    std::fprintf(f, "%s\t%s\t%.4f\t%.4f\t%u\n", e.meta(vp.a).id.c_str(), e.meta(vp.b).id.c_str(),
+                 vp.score.containment, vp.score.jaccard, vp.score.shared);
+  }
+  return CloseOutput(f, path);
+}
+
+// One JSON object per story.
+absl::Status WriteStories(const Engine& e, const std::string& path) {
+  NAZIR_ASSIGN_OR_RETURN(FILE * f, OpenOutput(path));
+  std::string line;
+  for (const StoryInfo& st : e.Stories(8)) {
+    line.assign("{\"story\":");
+    AppendJsonString(&line, st.id);
+    line += ",\"size\":" + std::to_string(st.size) + ",\"groups\":";
+    AppendJsonStringArray(&line, st.groups);
+    line += ",\"sources\":";
+    AppendJsonStringArray(&line, st.sources);
+    if (st.first_date != DocMeta::kNoDate) {
+      line += ",\"first_date\":\"" + FormatDateTime(st.first_date) + "\",\"last_date\":\"" +
+              FormatDateTime(st.last_date) + "\"";
+    }
+    line += ",\"title\":";
+    AppendJsonString(&line, st.title);
+    line += ",\"top_terms\":";
+    AppendJsonStringArray(&line, st.top_terms);
+    line += "}\n";
+    std::fwrite(line.data(), 1, line.size(), f);
+  }
+  return CloseOutput(f, path);
+}
+
 int Run(int argc, char** argv) {
   Flags f;
   ArgParser p("nazir cluster", "[INPUT.jsonl | -]", kDescription);
@@ -124,8 +206,8 @@ int Run(int argc, char** argv) {
   p.Double("boilerplate-fraction", &f.global_fraction,
            "share of all articles above which a shingle is boilerplate");
   p.Int("df-width", &f.df_log2_width,
-        "log2 of the boilerplate counter table size (0 = from the input size: ~3 counters per "
-        "word, 2^16..2^28 bytes; 2^25 when the size is unknown)");
+        "log2 of the number of boilerplate counters, one byte each (0 = from the input size: "
+        "~3 per word, 2^16..2^28; 2^25 when the size is unknown)");
   p.Int("threads", &f.threads, "worker threads (0 = all cores)");
   p.Int("batch-docs", &f.batch_docs, "documents sketched per parallel batch");
   p.String("hamza-mode", &f.hamza_mode, "hamza folding: hamza, seat or keep");
@@ -258,71 +340,15 @@ int Run(int argc, char** argv) {
 
   // Output, in input order.
   const Engine& e = **engine;
-  std::string line;
-  for (uint32_t slot = 0; slot < e.num_slots(); ++slot) {
-    const Assignment a = e.AssignmentOf(slot);
-    line.clear();
-    line += "{\"id\":";
-    AppendJsonString(&line, a.id);
-    line += ",\"group\":";
-    AppendJsonString(&line, a.group);
-    line += ",\"group_size\":";
-    line += std::to_string(a.group_size);
-    line += ",\"similarity\":";
-    AppendJsonNumber(&line, a.similarity, 3);
-    line += ",\"status\":\"";
-    line += DocStatusName(a.status);
-    line += "\",\"story\":";
-    AppendJsonString(&line, a.story);
-    line += "}\n";
-    std::fwrite(line.data(), 1, line.size(), out);
-  }
-  if (out != stdout && std::fclose(out) != 0) {
-    return Fail(absl::DataLossError("error writing " + f.output));
+  if (absl::Status st = WriteAssignments(e, out, f.output.empty() ? "stdout" : f.output);
+      !st.ok()) {
+    return Fail(st);
   }
   if (!f.pairs.empty()) {
-    FILE* pf = std::fopen(f.pairs.c_str(), "w");
-    if (!pf) return Fail(absl::UnavailableError("cannot open " + f.pairs + " for writing"));
-    std::fprintf(pf, "id_a\tid_b\tcontainment\tjaccard\tshared\n");
-    for (const VerifiedPair& vp : e.pairs()) {
-      std::fprintf(pf, "%s\t%s\t%.4f\t%.4f\t%u\n", e.meta(vp.a).id.c_str(), e.meta(vp.b).id.c_str(),
-                   vp.score.containment, vp.score.jaccard, vp.score.shared);
-    }
-    if (std::fclose(pf) != 0) return Fail(absl::DataLossError("error writing " + f.pairs));
+    if (absl::Status st = WritePairs(e, f.pairs); !st.ok()) return Fail(st);
   }
   if (!f.stories.empty()) {
-    FILE* sf = std::fopen(f.stories.c_str(), "w");
-    if (!sf) return Fail(absl::UnavailableError("cannot open " + f.stories + " for writing"));
-    for (const StoryInfo& st : e.Stories(8)) {
-      line.clear();
-      line += "{\"story\":";
-      AppendJsonString(&line, st.id);
-      line += ",\"size\":" + std::to_string(st.size) + ",\"groups\":[";
-      for (size_t i = 0; i < st.groups.size(); ++i) {
-        if (i) line += ',';
-        AppendJsonString(&line, st.groups[i]);
-      }
-      line += "],\"sources\":[";
-      for (size_t i = 0; i < st.sources.size(); ++i) {
-        if (i) line += ',';
-        AppendJsonString(&line, st.sources[i]);
-      }
-      line += "]";
-      if (st.first_date != DocMeta::kNoDate) {
-        line += ",\"first_date\":\"" + FormatDateTime(st.first_date) + "\",\"last_date\":\"" +
-                FormatDateTime(st.last_date) + "\"";
-      }
-      line += ",\"title\":";
-      AppendJsonString(&line, st.title);
-      line += ",\"top_terms\":[";
-      for (size_t i = 0; i < st.top_terms.size(); ++i) {
-        if (i) line += ',';
-        AppendJsonString(&line, st.top_terms[i]);
-      }
-      line += "]}\n";
-      std::fwrite(line.data(), 1, line.size(), sf);
-    }
-    if (std::fclose(sf) != 0) return Fail(absl::DataLossError("error writing " + f.stories));
+    if (absl::Status st = WriteStories(e, f.stories); !st.ok()) return Fail(st);
   }
   if (!f.save.empty()) {
     if (absl::Status s = e.Save(f.save); !s.ok()) return Fail(s);

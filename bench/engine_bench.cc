@@ -8,11 +8,11 @@
 // (NAZIR_SHARED_DIR), otherwise the seed articles, each also republished in 50
 // truncated and edited variants. bytes/s counts article text; items/s counts
 // articles. The end-to-end run over the whole corpus is bench/e2e.sh.
-#include <benchmark/benchmark.h>
-
 #include <random>
 #include <string>
 #include <vector>
+
+#include <benchmark/benchmark.h>
 
 #include "nazir/engine/engine.h"
 #include "nazir/io/corpus_reader.h"
@@ -34,8 +34,8 @@ const Corpus& GetCorpus() {
     if (reader.ok() && reader->NextBatch(4000, &batch, nullptr)) {
       c->docs = std::move(batch);
     } else {
-      auto seed = CorpusReader::Open(std::string(NAZIR_SOURCE_DIR) +
-                                     "/datasets/seed/seed_docs.jsonl");
+      auto seed =
+          CorpusReader::Open(std::string(NAZIR_SOURCE_DIR) + "/datasets/seed/seed_docs.jsonl");
       std::vector<Article> base;
       while (seed.ok() && seed->NextBatch(16, &batch, nullptr)) {
         base.insert(base.end(), batch.begin(), batch.end());

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
-#include "nazir/sketch/shingle_set.h"
-
 #include "absl/strings/str_cat.h"
+
+#include "nazir/sketch/shingle_set.h"
 
 namespace nazir {
 

@@ -5,13 +5,12 @@
 #include <cstring>
 #include <string_view>
 
-#include <simdjson.h>
-
-#include "nazir/base/status.h"
-
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include <simdjson.h>
+
+#include "nazir/base/status.h"
 
 namespace nazir {
 namespace {

@@ -4,9 +4,9 @@
 #include <numeric>
 #include <vector>
 
-#include "nazir/base/check.h"
-
 #include "absl/container/flat_hash_map.h"
+
+#include "nazir/base/check.h"
 
 namespace nazir {
 namespace {

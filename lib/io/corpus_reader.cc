@@ -4,13 +4,13 @@
 #include <cstring>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
 #include <simdjson.h>
 
 #include "nazir/base/status.h"
 #include "nazir/io/json_writer.h"
 
-#include "absl/container/flat_hash_map.h"
-#include "absl/strings/str_cat.h"
 #include "io/civil_time.h"
 #include "io/utf8.h"
 #include <fcntl.h>

@@ -11,9 +11,9 @@
 #include <string_view>
 #include <vector>
 
-#include "nazir/normalize/normalizer.h"
-
 #include "absl/status/statusor.h"
+
+#include "nazir/normalize/normalizer.h"
 
 namespace nazir::internal {
 

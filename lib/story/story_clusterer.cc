@@ -253,15 +253,19 @@ struct StoryClustererState {
     return 0;
   }
 
+  // Time decay of a gap (within the window): 0.5^(gap / half-life), at least decay_floor.
+  double Decay(int64_t gap) const {
+    return std::max(opt.decay_floor, std::exp2(-static_cast<double>(gap) /
+                                               static_cast<double>(opt.decay_half_life_seconds)));
+  }
+
   // Decayed score of the current document (doc, lead_doc) against story s.
   double Score(const Story& s, int64_t gap) const {
     double dot = static_cast<double>(doc.dot(s.centroid));
     if (opt.lead_score && lead_doc.nonZeros() > 0) {
       dot = std::max(dot, static_cast<double>(lead_doc.dot(s.centroid)));
     }
-    const double ln2_over_half_life =
-        std::log(2.0) / static_cast<double>(opt.decay_half_life_seconds);
-    return dot / s.norm * std::exp(-static_cast<double>(gap) * ln2_over_half_life);
+    return dot / s.norm * Decay(gap);
   }
 
   // Best candidate story (index) with its decayed score, or kNone. Fills `candidates`.
@@ -438,8 +442,6 @@ struct StoryClustererState {
     std::sort(candidates.begin(), candidates.end(), [](const auto& x, const auto& y) {
       return x.first > y.first || (x.first == y.first && x.second < y.second);
     });
-    const double ln2_over_half_life =
-        std::log(2.0) / static_cast<double>(opt.decay_half_life_seconds);
     size_t tried = 0;
     for (const auto& [doc_score, ti] : candidates) {
       if (doc_score < 0.5 * opt.threshold || tried >= 8) break;
@@ -453,7 +455,7 @@ struct StoryClustererState {
       int64_t gap = SpanGap(a, b);
       if (gap > opt.window_seconds) continue;
       double cos = a.centroid.dot(b.centroid) / (double{a.norm} * b.norm);
-      cos *= std::exp(-static_cast<double>(gap) * ln2_over_half_life);
+      cos *= Decay(gap);
       if (cos < opt.merge_threshold) continue;
       // The older story (earlier anchor) survives.
       if (stories[t].anchor < stories[si].anchor) {
@@ -471,10 +473,7 @@ struct StoryClustererState {
     if (x.norm <= 0 || y.norm <= 0) return 0;
     const int64_t gap = SpanGap(x, y);
     if (gap > opt.window_seconds) return 0;
-    const double ln2_over_half_life =
-        std::log(2.0) / static_cast<double>(opt.decay_half_life_seconds);
-    return x.centroid.dot(y.centroid) / (double{x.norm} * y.norm) *
-           std::exp(-static_cast<double>(gap) * ln2_over_half_life);
+    return x.centroid.dot(y.centroid) / (double{x.norm} * y.norm) * Decay(gap);
   }
   // A single document joins with the document criterion (threshold), fragments of several
   // documents with merge_threshold.
@@ -584,6 +583,9 @@ absl::Status StoryOptions::Validate() const {
     return absl::InvalidArgumentError("StoryOptions.threshold must be in (0, 1]");
   }
   if (window_seconds < 0) return absl::InvalidArgumentError("StoryOptions.window_seconds < 0");
+  if (!(decay_floor >= 0 && decay_floor <= 1)) {
+    return absl::InvalidArgumentError("StoryOptions.decay_floor must be in [0, 1]");
+  }
   if (decay_half_life_seconds <= 0) {
     return absl::InvalidArgumentError("StoryOptions.decay_half_life_seconds must be > 0");
   }
@@ -759,7 +761,7 @@ std::vector<StorySummary> StoryClusterer::Summaries(size_t top_terms) const {
 namespace {
 
 constexpr char kMagic[8] = {'N', 'Z', 'S', 'T', 'O', 'R', 'Y', '1'};
-constexpr uint32_t kFormatVersion = 2;
+constexpr uint32_t kFormatVersion = 3;
 
 class Writer {
  public:
@@ -839,6 +841,7 @@ void StoryClusterer::Serialize(std::string* out) const {
   w.Put(o.df_prior_docs);
   w.Put<uint8_t>(o.refine_batch ? 1 : 0);
   w.Put(o.max_postings);
+  w.Put(o.decay_floor);
 
   w.Put(s.num_counted);
   w.Put(s.pending_counted);
@@ -959,6 +962,7 @@ absl::StatusOr<StoryClusterer> StoryClusterer::Deserialize(std::string_view blob
   r.Get(&o.df_prior_docs);
   r.Get(&refine);
   r.Get(&o.max_postings);
+  r.Get(&o.decay_floor);
   o.lead_score = lead_score != 0;
   o.refine_batch = refine != 0;
   o.source_df_log2_width = log2w;

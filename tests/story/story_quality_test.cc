@@ -111,6 +111,7 @@ StoryOptions Defaults() {
     if (p.first == "merge_threshold") o.merge_threshold = v;
     if (p.first == "merge") o.merge_stories = v != 0;
     if (p.first == "window_days") o.window_seconds = static_cast<int64_t>(v * 86400);
+    if (p.first == "decay_floor") o.decay_floor = v;
     if (p.first == "half_life_days") o.decay_half_life_seconds = static_cast<int64_t>(v * 86400);
     if (p.first == "title_weight") o.title_weight = v;
     if (p.first == "lead_weight") o.lead_weight = v;
@@ -316,6 +317,13 @@ TEST_F(StoryQuality, Sensitivity) {
     o.decay_half_life_seconds = h * 86400;
     RunResult r = RunStories(c, o, true);
     std::snprintf(buf, sizeof(buf), "half-life %lld d", static_cast<long long>(h));
+    Print(buf, Score(*gold_, r), r);
+  }
+  for (double fl : {0.0, 0.6, 0.8}) {
+    StoryOptions o = Defaults();
+    o.decay_floor = fl;
+    RunResult r = RunStories(c, o, true);
+    std::snprintf(buf, sizeof(buf), "decay_floor %.1f", fl);
     Print(buf, Score(*gold_, r), r);
   }
   for (double tw : {1.0, 2.0, 5.0}) {

@@ -23,7 +23,8 @@
 //      under two of them. Stories outside the time window are skipped (and dropped from the
 //      index, their centroid cut to summary_terms, once the stream has moved a window past
 //      them).
-//   3. Score. max(cos(document, centroid), cos(lead, centroid)) * 0.5^(gap / decay_half_life)
+//   3. Score. max(cos(document, centroid), cos(lead, centroid)) *
+//      max(decay_floor, 0.5^(gap / decay_half_life))
 //      (lead: title + first paragraph, see lead_score), gap = distance in time
 //      from the document's date to the story's [first_date, last_date] span (0 inside it or if
 //      a date is unknown). The best story scoring >= threshold is joined; otherwise the
@@ -83,6 +84,15 @@ struct StoryOptions {
   // Half-life of the time decay in seconds: the cosine is multiplied by 0.5^(gap/half_life).
   // Default 3 days: a follow-up two days later needs ~1.6x the similarity of a same-day report.
   int64_t decay_half_life_seconds = 3 * 86400;
+
+  // Lower bound of the time decay within the window: a document never needs more than
+  // 1 / decay_floor times the similarity of a same-day report to join a story. Analysis pieces
+  // and follow-ups come days later and are written in their own words; without a floor a
+  // 3-day-old story needs twice the similarity, which a long essay about the event cannot reach
+  // (the seed's analysis pieces of 2 and 3 Aug). Events about the same actors on consecutive
+  // days are still kept apart by the full decay below the floor (0.79 at one day). Range
+  // [0, 1]; 0 = plain exponential decay. Default 0.7 (sensitivity: tests/story/README.md).
+  double decay_floor = 0.7;
 
   // Title terms count title_weight times a body occurrence. Default 3 (titles name the event).
   double title_weight = 3.0;

@@ -2,16 +2,18 @@
 // articles.
 //
 // The engine keeps, per article, only its sketch (shingle keys, anchors,
-// MinHash signature, SimHash) and metadata (id, source, date, title); article
-// text is dropped once sketched. Every added article gets its near-duplicate
+// MinHash LSH band keys, SimHash) and metadata (id, source, date, title);
+// article text is dropped once sketched. Every added article gets its near-duplicate
 // group and its story at once; the whole state can be saved to a file and
 // reopened.
 //
 // Streaming use (a feed pipeline):
 //
 //   NAZIR_ASSIGN_OR_RETURN(auto engine, Engine::Create({}));
-//   NAZIR_ASSIGN_OR_RETURN(Assignment a, engine->Add(article));
-//   // a.group: id of the group's anchor (the first article of the group)
+//   NAZIR_ASSIGN_OR_RETURN(Assignment a,
+//                          engine->Add({.id = id, .source = outlet, .date = t}, text));
+//   // a.group: id of the group's anchor (the first article of the group),
+//   // a.story: id of the story's anchor
 //   NAZIR_RETURN_IF_ERROR(engine->Save("feed.nzi"));
 //   ...after a restart:
 //   NAZIR_ASSIGN_OR_RETURN(auto engine, Engine::Open("feed.nzi"));
@@ -42,8 +44,12 @@
 // and decay: stories are events). In batch, term document frequencies are
 // learned from the whole corpus first.
 //
+// Removing an article takes it out of its group (the group is re-formed if it
+// was the anchor); story centroids keep what it contributed.
+//
 // Thread safety: an Engine is thread-compatible: const methods may run
-// concurrently; Add/AddSketched/AssignPending/Remove/Save need exclusive access.
+// concurrently; Add/Query/AddSketched/AssignPending/Remove need exclusive
+// access (Query reuses the internal Sketcher). Save is const.
 // Errors: invalid options -> InvalidArgument; duplicate id -> AlreadyExists;
 // sketch made under other parameters -> FailedPrecondition; I/O -> the OS
 // error with the path; a corrupt or foreign file -> DataLoss.

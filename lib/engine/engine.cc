@@ -71,6 +71,52 @@ absl::Status EngineOptions::Validate() const {
 
 namespace internal {
 
+void PendingFeatures::Add(uint32_t slot, const StoryFeatures& f) {
+  const size_t n = f.terms.size();
+  if (chunks_.empty() || chunks_.back().size() + n > std::max(kChunk, n)) {
+    chunks_.emplace_back();
+    chunks_.back().reserve(std::max(kChunk, n));
+  }
+  auto& chunk = chunks_.back();
+  Span span{static_cast<uint32_t>(chunks_.size() - 1), static_cast<uint32_t>(chunk.size()),
+            static_cast<uint32_t>(n), static_cast<uint32_t>(strings_.size()), 0};
+  chunk.insert(chunk.end(), f.terms.begin(), f.terms.end());
+  const size_t m = std::min(f.new_strings.size(), f.new_string_ids.size());
+  strings_.insert(strings_.end(), f.new_strings.begin(), f.new_strings.begin() + m);
+  string_ids_.insert(string_ids_.end(), f.new_string_ids.begin(), f.new_string_ids.begin() + m);
+  span.string_count = static_cast<uint32_t>(m);
+  spans_[slot] = span;
+}
+
+bool PendingFeatures::Get(uint32_t slot, StoryFeatures* out) const {
+  out->Clear();
+  auto it = spans_.find(slot);
+  if (it == spans_.end()) return false;
+  const Span& s = it->second;
+  const auto& chunk = chunks_[s.chunk];
+  out->terms.assign(chunk.begin() + s.offset, chunk.begin() + s.offset + s.count);
+  out->new_strings.assign(strings_.begin() + s.string_begin,
+                          strings_.begin() + s.string_begin + s.string_count);
+  out->new_string_ids.assign(string_ids_.begin() + s.string_begin,
+                             string_ids_.begin() + s.string_begin + s.string_count);
+  return true;
+}
+
+void PendingFeatures::Clear() {
+  std::vector<std::vector<StoryFeatures::Term>>().swap(chunks_);
+  std::vector<std::string>().swap(strings_);
+  std::vector<uint64_t>().swap(string_ids_);
+  absl::flat_hash_map<uint32_t, Span>().swap(spans_);
+}
+
+size_t PendingFeatures::MemoryUsage() const {
+  size_t bytes = spans_.capacity() * (sizeof(uint32_t) + sizeof(Span) + 1) +
+                 string_ids_.capacity() * sizeof(uint64_t);
+  for (const auto& c : chunks_) bytes += c.capacity() * sizeof(StoryFeatures::Term);
+  for (const auto& str : strings_) bytes += sizeof(std::string) + str.capacity();
+  return bytes;
+}
+
 class PhaseTimer {
  public:
   explicit PhaseTimer(double* acc) : acc_(acc), start_(std::chrono::steady_clock::now()) {}
@@ -288,10 +334,9 @@ void EngineState::AssignStory(uint32_t slot, const StoryFeatures* features) {
 void EngineState::AssignStoriesBatch(std::span<const uint32_t> order) {
   if (!story) return;
   PhaseTimer timer(&stats.seconds_stories);
-  static const StoryFeatures kNoFeatures;
   auto features = [&](uint32_t slot) -> const StoryFeatures& {
-    auto it = pending_features.find(slot);
-    return it == pending_features.end() ? kNoFeatures : it->second;
+    pending_features.Get(slot, &features_buf);  // empty if none
+    return features_buf;
   };
   for (uint32_t slot : order) story->CountDocument(features(slot), source_of[slot]);
   absl::flat_hash_map<uint32_t, uint32_t> first_of_group;
@@ -300,7 +345,7 @@ void EngineState::AssignStoriesBatch(std::span<const uint32_t> order) {
     const uint32_t nd_story = first ? StoryClusterer::kNone : story->story_of(it->second);
     story->Assign(slot, features(slot), metas[slot].date, source_of[slot], nd_story);
   }
-  pending_features.clear();
+  pending_features.Clear();
 }
 
 void EngineState::AssignBatch(std::span<const uint32_t> order,
@@ -391,7 +436,7 @@ absl::StatusOr<Sketcher> Engine::NewSketcher() const {
 
 absl::StatusOr<uint32_t> Engine::AddSketched(const DocMeta& meta, const ArticleSketch& sketch) {
   NAZIR_ASSIGN_OR_RETURN(uint32_t slot, AddSketched(meta, sketch.near_dup));
-  if (impl_->story && !sketch.story.terms.empty()) impl_->pending_features[slot] = sketch.story;
+  if (impl_->story && !sketch.story.terms.empty()) impl_->pending_features.Add(slot, sketch.story);
   return slot;
 }
 
@@ -446,11 +491,11 @@ void Engine::AssignPending(const std::function<void(uint64_t, uint64_t)>& progre
     uint64_t done = 0;
     for (uint32_t slot : m.pending) {
       m.Assign(slot);
-      auto it = m.pending_features.find(slot);
-      m.AssignStory(slot, it == m.pending_features.end() ? nullptr : &it->second);
+      const bool has = m.pending_features.Get(slot, &m.features_buf);
+      m.AssignStory(slot, has ? &m.features_buf : nullptr);
       if (progress && (++done % 4096 == 0 || done == total)) progress(done, total);
     }
-    m.pending_features.clear();
+    m.pending_features.Clear();
   }
   m.pending.clear();
 }

@@ -22,6 +22,29 @@
 
 namespace nazir::internal {
 
+// Story features of documents added but not yet assigned (batch), packed:
+// terms in fixed-size chunks (no per-document vectors, no reallocation copies),
+// spellings beside them. Freed by Clear() once the batch is assigned.
+class PendingFeatures {
+ public:
+  void Add(uint32_t slot, const StoryFeatures& f);
+  // Fills *out (cleared) with the features stored for `slot`; false if none.
+  bool Get(uint32_t slot, StoryFeatures* out) const;
+  void Clear();
+  size_t MemoryUsage() const;
+
+ private:
+  static constexpr size_t kChunk = size_t{1} << 16;  // terms per chunk
+  struct Span {
+    uint32_t chunk, offset, count;
+    uint32_t string_begin, string_count;
+  };
+  std::vector<std::vector<StoryFeatures::Term>> chunks_;
+  std::vector<std::string> strings_;
+  std::vector<uint64_t> string_ids_;
+  absl::flat_hash_map<uint32_t, Span> spans_;
+};
+
 // Per-thread working memory for Prepare/Verify, reused across documents.
 struct Scratch {
   std::vector<uint32_t> candidates, slots_scratch;
@@ -104,7 +127,8 @@ struct EngineState {
   StarGroups groups;
   std::vector<uint32_t> pending;  // added, not yet counted nor assigned
   // Story features of pending documents (batch), freed once assigned.
-  absl::flat_hash_map<uint32_t, StoryFeatures> pending_features;
+  PendingFeatures pending_features;
+  StoryFeatures features_buf;           // for unpacking pending features
   std::optional<StoryClusterer> story;  // set iff options.stories
   std::vector<VerifiedPair> pairs;
   EngineStats stats;

@@ -58,6 +58,25 @@ class SourceDf {
   std::vector<uint16_t> counters_;
 };
 
+// Sparse dot product by merging the two sorted index arrays (the sum in index order, in float,
+// as Eigen's SparseVector::dot; a branch-light loop that is ~2x faster).
+inline float Dot(const SparseVec& a, const SparseVec& b) {
+  const int64_t* ia = a.innerIndexPtr();
+  const int64_t* ib = b.innerIndexPtr();
+  const float* va = a.valuePtr();
+  const float* vb = b.valuePtr();
+  const int64_t na = a.nonZeros(), nb = b.nonZeros();
+  int64_t i = 0, j = 0;
+  float sum = 0;
+  while (i < na && j < nb) {
+    const int64_t x = ia[i], y = ib[j];
+    if (x == y) sum += va[i] * vb[j];
+    i += x <= y;
+    j += y <= x;
+  }
+  return sum;
+}
+
 struct Story {
   uint32_t anchor = 0;
   uint32_t parent = 0;  // index of the story this one was merged into (itself if a root)
@@ -86,24 +105,30 @@ struct StoryClustererState {
   TermStat recent_docs;  // the same decayed count over all documents
 
   double HalfLifeHours() const { return opt.burst_half_life_seconds / 3600.0; }
-  static double Decayed(float count, int32_t from_hour, int32_t hour, double half_life_hours) {
-    if (count == 0) return 0;
-    return count * std::exp2(-(hour - from_hour) / half_life_hours);
+  // exp2(-k / half_life_hours) for k < kHourTable (the same value std::exp2 gives).
+  static constexpr int32_t kHourTable = 1024;
+  std::vector<double> hour_decay;
+  double HourDecay(int32_t k, double hl) const {
+    if (k >= 0 && k < kHourTable) return hour_decay[k];
+    return std::exp2(-k / hl);
   }
-  static void Bump(TermStat* r, int32_t hour, double hl) {
+  double Decayed(float count, int32_t from_hour, int32_t hour, double hl) const {
+    if (count == 0) return 0;
+    return count * HourDecay(hour - from_hour, hl);
+  }
+  void Bump(TermStat* r, int32_t hour, double hl) const {
     if (r->recent == 0 || hour >= r->hour) {
       r->recent = static_cast<float>(Decayed(r->recent, r->hour, hour, hl) + 1);
       r->hour = hour;
     } else {  // an older document arriving late: add its decayed contribution
-      r->recent += static_cast<float>(std::exp2(-(r->hour - hour) / hl));
+      r->recent += static_cast<float>(HourDecay(r->hour - hour, hl));
     }
   }
-  void UpdateRecent(const StoryFeatures& f, int64_t date) {
-    if (date == kNoDate || opt.burst_exponent == 0) return;
-    const int32_t hour = static_cast<int32_t>(date / 3600);
-    const double hl = HalfLifeHours();
-    Bump(&recent_docs, hour, hl);
-    for (const StoryFeatures::Term& t : f.terms) Bump(&df[t.id], hour, hl);
+  bool UsesBurst(int64_t date) const { return date != kNoDate && opt.burst_exponent != 0; }
+  // Counts the document in the recent-documents total; its terms are bumped in BuildVector.
+  void UpdateRecent(int64_t date) {
+    if (!UsesBurst(date)) return;
+    Bump(&recent_docs, static_cast<int32_t>(date / 3600), HalfLifeHours());
   }
   // (recent rate / corpus rate) of a term, smoothed with burst_prior pseudo-documents,
   // clamped to [1, 16], raised to burst_exponent.
@@ -113,8 +138,9 @@ struct StoryClustererState {
     const double hl = HalfLifeHours();
     double r = Decayed(ts->recent, ts->hour, hour, hl);
     double expected = Decayed(recent_docs.recent, recent_docs.hour, hour, hl) * df_t / n;
-    double b = (r + opt.burst_prior) / (expected + opt.burst_prior);
-    return std::pow(std::clamp(b, 1.0, 16.0), opt.burst_exponent);
+    const double b = std::clamp((r + opt.burst_prior) / (expected + opt.burst_prior), 1.0, 16.0);
+    if (b == 1.0) return 1.0;
+    return opt.burst_exponent == 0.5 ? std::sqrt(b) : std::pow(b, opt.burst_exponent);
   }
   absl::flat_hash_map<uint32_t, uint32_t> source_docs;
   SourceDf source_df;
@@ -148,7 +174,26 @@ struct StoryClustererState {
   SparseVec lead_doc{kDim};  // empty unless lead_score
   float doc_residual2 = 0;   // 1 - |doc|^2: the part of the unit vector not stored
 
-  explicit StoryClustererState(const StoryOptions& o) : opt(o), source_df(o.source_df_log2_width) {}
+  // ln(k) for small integer term frequencies.
+  static constexpr int kLogTable = 256;
+  double log_int[kLogTable];
+  double Log(double x) const {
+    const int k = static_cast<int>(x);
+    return k == x && k < kLogTable ? log_int[k] : std::log(x);
+  }
+  // idf by df for the current N (idf_n): idf_cache[d] valid when idf_valid[d] == idf_stamp.
+  static constexpr uint32_t kIdfTable = 4096;
+  std::vector<double> idf_cache = std::vector<double>(kIdfTable);
+  std::vector<uint64_t> idf_valid = std::vector<uint64_t>(kIdfTable, 0);
+  uint64_t idf_stamp = 0, idf_n = ~uint64_t{0};
+
+  explicit StoryClustererState(const StoryOptions& o) : opt(o), source_df(o.source_df_log2_width) {
+    const double hl = HalfLifeHours();
+    hour_decay.resize(kHourTable);
+    for (int32_t k = 0; k < kHourTable; ++k) hour_decay[k] = std::exp2(-k / hl);
+    log_int[0] = -std::numeric_limits<double>::infinity();
+    for (int k = 1; k < kLogTable; ++k) log_int[k] = std::log(static_cast<double>(k));
+  }
 
   void Count(const StoryFeatures& f, uint32_t source) {
     ++num_counted;
@@ -182,24 +227,49 @@ struct StoryClustererState {
     const double prior_n = n + opt.df_prior_docs, prior_df = opt.df_prior_docs / 100.0;
     const bool df_cut = num_counted >= opt.min_docs_for_df_cut;
     const double max_df = opt.max_df_fraction * n;
+    if (num_counted != idf_n) {
+      idf_n = num_counted;
+      ++idf_stamp;
+    }
+    const bool burst = UsesBurst(date);
+    const int32_t hour = burst ? static_cast<int32_t>(date / 3600) : 0;
+    const double hl = HalfLifeHours();
     auto sit = source_docs.find(source);
     const double ns = (sit == source_docs.end() ? 0.0 : sit->second) + opt.source_prior_docs;
     for (const StoryFeatures::Term& t : f.terms) {
+      TermStat* ts;
+      if (burst) {
+        ts = &df[t.id];  // the term's recent count includes this document
+        Bump(ts, hour, hl);
+      } else {
+        auto it = df.find(t.id);
+        ts = it == df.end() ? nullptr : &it->second;
+      }
       const double tf = t.body_tf + opt.lead_weight * t.lead_tf + opt.title_weight * t.title_tf;
       if (tf <= 0) continue;
-      auto it = df.find(t.id);
-      const TermStat* ts = it == df.end() ? nullptr : &it->second;
-      const double d = ts == nullptr ? 1.0 : std::max<double>(ts->df, 1.0);
+      const uint32_t di = ts == nullptr ? 1 : std::max<uint32_t>(ts->df, 1);
+      const double d = di;
       if (df_cut && d > max_df) continue;
-      const double idf = std::log1p(prior_n / (d + prior_df));
+      double idf;
+      if (di < kIdfTable && idf_valid[di] == idf_stamp) {
+        idf = idf_cache[di];
+      } else {
+        idf = std::log1p(prior_n / (d + prior_df));
+        if (di < kIdfTable) {
+          idf_cache[di] = idf;
+          idf_valid[di] = idf_stamp;
+        }
+      }
+      // The source discount ln(1 + ns / ds) only matters when it is below idf, i.e. when
+      // ns / ds < prior_n / (d + prior_df).
       const double ds = std::max<double>(source_df.Count(SourceDf::Key(source, t.id)), 1.0);
-      const double idf_source = std::log1p(ns / ds);
-      const double iw = std::min(idf, idf_source) * Burst(ts, d, n, date);
-      const double w = (1.0 + std::log(tf)) * iw;
+      if (ns * (d + prior_df) < prior_n * ds) idf = std::min(idf, std::log1p(ns / ds));
+      const double iw = idf * Burst(ts, d, n, date);
+      const double w = (1.0 + Log(tf)) * iw;
       // The norm is that of the full vector: dropping terms (below) must not inflate cosines.
       full_norm2 += w * w;
       const double lead_tf = opt.lead_score ? static_cast<double>(t.lead_tf) + t.title_tf : 0.0;
-      const double lw = lead_tf > 0 ? (1.0 + std::log(lead_tf)) * iw : 0.0;
+      const double lw = lead_tf > 0 ? (1.0 + Log(lead_tf)) * iw : 0.0;
       lead_norm2 += lw * lw;
       // A term no other document has (yet) cannot find a story. With the corpus' final
       // counts it cannot link this document to anything either, and is dropped.
@@ -261,9 +331,9 @@ struct StoryClustererState {
 
   // Decayed score of the current document (doc, lead_doc) against story s.
   double Score(const Story& s, int64_t gap) const {
-    double dot = static_cast<double>(doc.dot(s.centroid));
+    double dot = static_cast<double>(Dot(doc, s.centroid));
     if (opt.lead_score && lead_doc.nonZeros() > 0) {
-      dot = std::max(dot, static_cast<double>(lead_doc.dot(s.centroid)));
+      dot = std::max(dot, static_cast<double>(Dot(lead_doc, s.centroid)));
     }
     return dot / s.norm * Decay(gap);
   }
@@ -454,7 +524,7 @@ struct StoryClustererState {
       if (a.norm <= 0 || b.norm <= 0) continue;
       int64_t gap = SpanGap(a, b);
       if (gap > opt.window_seconds) continue;
-      double cos = a.centroid.dot(b.centroid) / (double{a.norm} * b.norm);
+      double cos = Dot(a.centroid, b.centroid) / (double{a.norm} * b.norm);
       cos *= Decay(gap);
       if (cos < opt.merge_threshold) continue;
       // The older story (earlier anchor) survives.
@@ -473,7 +543,7 @@ struct StoryClustererState {
     if (x.norm <= 0 || y.norm <= 0) return 0;
     const int64_t gap = SpanGap(x, y);
     if (gap > opt.window_seconds) return 0;
-    return x.centroid.dot(y.centroid) / (double{x.norm} * y.norm) * Decay(gap);
+    return Dot(x.centroid, y.centroid) / (double{x.norm} * y.norm) * Decay(gap);
   }
   // A single document joins with the document criterion (threshold), fragments of several
   // documents with merge_threshold.
@@ -653,7 +723,7 @@ uint32_t StoryClusterer::Assign(uint32_t slot, const StoryFeatures& f, int64_t d
   }
   s.StoreStrings(f);
   if (date != internal::kNoDate) s.max_date = std::max(s.max_date, date);
-  s.UpdateRecent(f, date);
+  s.UpdateRecent(date);
   s.BuildVector(f, source, final_df, date);
 
   uint32_t si = kNone;

@@ -1,8 +1,11 @@
 #include "nazir/index/df_sketch.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
 
 #include "nazir/base/check.h"
+#include "nazir/base/huge_pages.h"
 
 namespace nazir {
 namespace {
@@ -35,9 +38,14 @@ inline uint32_t Free(uint32_t p, const uint32_t* taken, int n) {
 
 }  // namespace
 
-DfSketch::DfSketch(int log2_width) : log2_width_(log2_width) {
+void DfSketch::FreeDeleter::operator()(uint8_t* p) const { std::free(p); }
+
+DfSketch::DfSketch(int log2_width)
+    : log2_width_(log2_width),
+      size_(size_t{1} << log2_width),
+      counters_(static_cast<uint8_t*>(AllocateLarge(size_))) {
   NAZIR_CHECK(log2_width >= 8 && log2_width <= 30);
-  counters_.assign(size_t{1} << log2_width, 0);
+  std::memset(counters_.get(), 0, size_);
 }
 
 uint32_t DfSketch::BlockIndex(uint32_t key) const {
@@ -73,15 +81,21 @@ void DfSketch::Raise(const uint32_t* s) {
 
 void DfSketch::AddDocument(std::span<const uint32_t> keys, uint32_t group) {
   ++num_documents_;
-  const size_t n = keys.size();
-  const uint8_t* base = counters_.data();
-  for (size_t i = 0; i < n; ++i) {
-    if (i + kPrefetchDistance < n) {
-      __builtin_prefetch(base + (size_t{BlockIndex(keys[i + kPrefetchDistance])} << kBlockBits), 1);
+  // Two passes per batch of keys: compute the slots and prefetch their blocks
+  // (many misses in flight), then update.
+  constexpr size_t kBatch = 64;
+  Slots slots[kBatch];
+  const uint8_t* base = counters_.get();
+  for (size_t start = 0; start < keys.size(); start += kBatch) {
+    const size_t n = std::min(kBatch, keys.size() - start);
+    for (size_t i = 0; i < n; ++i) {
+      slots[i] = SlotsOf(keys[start + i], group);
+      __builtin_prefetch(base + slots[i].overall[0], 1);
     }
-    const Slots s = SlotsOf(keys[i], group);
-    Raise(s.overall);
-    if (group != 0) Raise(s.group);
+    for (size_t i = 0; i < n; ++i) {
+      Raise(slots[i].overall);
+      if (group != 0) Raise(slots[i].group);
+    }
   }
 }
 
@@ -108,21 +122,26 @@ uint32_t DfSketch::GroupCount(uint32_t key, uint32_t group) const {
 
 void DfSketch::CountMany(std::span<const uint32_t> keys, uint32_t group,
                          std::span<uint32_t> overall, std::span<uint32_t> in_group) const {
-  const size_t n = keys.size();
-  const uint8_t* base = counters_.data();
-  for (size_t i = 0; i < n; ++i) {
-    if (i + kPrefetchDistance < n) {
-      __builtin_prefetch(base + (size_t{BlockIndex(keys[i + kPrefetchDistance])} << kBlockBits));
+  constexpr size_t kBatch = 64;
+  Slots slots[kBatch];
+  const uint8_t* base = counters_.get();
+  for (size_t start = 0; start < keys.size(); start += kBatch) {
+    const size_t n = std::min(kBatch, keys.size() - start);
+    for (size_t i = 0; i < n; ++i) {
+      slots[i] = SlotsOf(keys[start + i], group);
+      __builtin_prefetch(base + slots[i].overall[0]);
     }
-    const Slots s = SlotsOf(keys[i], group);
-    overall[i] = std::min(counters_[s.overall[0]], counters_[s.overall[1]]);
-    in_group[i] = group != 0 ? std::min(counters_[s.group[0]], counters_[s.group[1]]) : 0;
+    for (size_t i = 0; i < n; ++i) {
+      const Slots& s = slots[i];
+      overall[start + i] = std::min(counters_[s.overall[0]], counters_[s.overall[1]]);
+      in_group[start + i] = group != 0 ? std::min(counters_[s.group[0]], counters_[s.group[1]]) : 0;
+    }
   }
 }
 
 void DfSketch::Restore(std::vector<uint8_t> counters, uint64_t num_documents) {
-  NAZIR_CHECK(counters.size() == counters_.size());
-  counters_ = std::move(counters);
+  NAZIR_CHECK(counters.size() == size_);
+  std::memcpy(counters_.get(), counters.data(), size_);
   num_documents_ = num_documents;
 }
 

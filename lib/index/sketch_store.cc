@@ -3,13 +3,14 @@
 #include <algorithm>
 
 #include "nazir/base/check.h"
+#include "nazir/base/huge_pages.h"
 
 namespace nazir {
 
 uint32_t* SketchStore::Arena::Append(std::span<const uint32_t> v) {
   if (v.empty()) return nullptr;
   if (v.size() > kChunk) {  // a huge document gets a chunk of its own
-    auto big = std::make_unique<uint32_t[]>(v.size());
+    Chunk big(static_cast<uint32_t*>(AllocateLarge(v.size() * sizeof(uint32_t))));
     std::copy(v.begin(), v.end(), big.get());
     uint32_t* p = big.get();
     // Keep the current chunk last so its free space is still used.
@@ -17,7 +18,7 @@ uint32_t* SketchStore::Arena::Append(std::span<const uint32_t> v) {
     return p;
   }
   if (kChunk - used_ < v.size()) {
-    chunks_.push_back(std::make_unique<uint32_t[]>(kChunk));
+    chunks_.emplace_back(static_cast<uint32_t*>(AllocateLarge(kChunk * sizeof(uint32_t))));
     used_ = 0;
   }
   uint32_t* p = chunks_.back().get() + used_;

@@ -27,6 +27,7 @@
 #define NAZIR_INDEX_DF_SKETCH_H_
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -38,6 +39,8 @@ class DfSketch {
 
   // 2^log2_width counters. REQUIRES: 8 <= log2_width <= 30.
   explicit DfSketch(int log2_width = 25);
+  DfSketch(DfSketch&&) noexcept = default;
+  DfSketch& operator=(DfSketch&&) noexcept = default;
 
   // Counts one document: each key (keys must be unique) once overall and,
   // if group != 0, once within `group`.
@@ -57,10 +60,10 @@ class DfSketch {
 
   int log2_width() const { return log2_width_; }
   uint64_t num_documents() const { return num_documents_; }
-  size_t MemoryUsage() const { return counters_.size(); }
+  size_t MemoryUsage() const { return size_; }
 
   // Raw state, for saving and loading an index.
-  std::span<const uint8_t> counters() const { return counters_; }
+  std::span<const uint8_t> counters() const { return {counters_.get(), size_}; }
   void Restore(std::vector<uint8_t> counters, uint64_t num_documents);
 
  private:
@@ -75,7 +78,12 @@ class DfSketch {
 
   int log2_width_;
   uint64_t num_documents_ = 0;
-  std::vector<uint8_t> counters_;
+  // Counters on huge pages where the kernel allows (nazir/base/huge_pages.h).
+  struct FreeDeleter {
+    void operator()(uint8_t* p) const;
+  };
+  size_t size_;
+  std::unique_ptr<uint8_t[], FreeDeleter> counters_;
 };
 
 }  // namespace nazir

@@ -23,6 +23,8 @@
 
 #include "absl/container/flat_hash_map.h"
 
+#include "nazir/base/huge_pages.h"
+
 namespace nazir {
 
 template <typename Key>
@@ -120,7 +122,10 @@ class PostingMap {
     free_.push_back(id);
   }
 
-  absl::flat_hash_map<Key, uint32_t> map_;
+  absl::flat_hash_map<Key, uint32_t, absl::container_internal::hash_default_hash<Key>,
+                      absl::container_internal::hash_default_eq<Key>,
+                      LargeAllocator<std::pair<const Key, uint32_t>>>
+      map_;
   std::vector<std::vector<uint32_t>> lists_;
   std::vector<uint32_t> free_;
 };

@@ -17,6 +17,7 @@
 #define NAZIR_INDEX_SKETCH_STORE_H_
 
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 #include <span>
 #include <vector>
@@ -85,8 +86,12 @@ class SketchStore {
     size_t MemoryUsage() const { return chunks_.size() * kChunk * sizeof(uint32_t); }
 
    private:
-    static constexpr size_t kChunk = size_t{1} << 20;  // 4 MiB
-    std::vector<std::unique_ptr<uint32_t[]>> chunks_;
+    static constexpr size_t kChunk = size_t{1} << 19;  // 2 MiB: one huge page
+    struct FreeDeleter {
+      void operator()(uint32_t* p) const { std::free(p); }
+    };
+    using Chunk = std::unique_ptr<uint32_t[], FreeDeleter>;
+    std::vector<Chunk> chunks_;
     size_t used_ = kChunk;  // in the last chunk
   };
 

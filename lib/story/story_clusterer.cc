@@ -329,12 +329,69 @@ struct StoryClustererState {
                                                static_cast<double>(opt.decay_half_life_seconds)));
   }
 
+  // Lookup table of the current document's stored terms (doc and lead_doc), so a story is
+  // scored by one pass over its centroid: a bitmap filter (most centroid terms are not in the
+  // document), then an open-addressing probe. Both dot products are summed in index order, in
+  // float, exactly as Dot() does (an absent entry weighs 0 and adds +0).
+  struct DocEntry {
+    uint64_t id;  // kEmptyId: free
+    float w, lw;  // weight in doc and in lead_doc (0: not stored there)
+  };
+  static constexpr uint64_t kEmptyId = ~uint64_t{0};
+  static constexpr uint32_t kFilterBits = 4096;
+  std::vector<DocEntry> doc_table;
+  std::vector<uint32_t> doc_table_used;
+  uint64_t doc_filter[kFilterBits / 64] = {};
+
+  static size_t FilterBit(uint64_t id) { return (id >> 40) & (kFilterBits - 1); }
+
+  DocEntry* DocSlot(uint64_t id) {
+    const size_t mask = doc_table.size() - 1;
+    size_t h = (id ^ (id >> 29)) & mask;
+    while (doc_table[h].id != kEmptyId && doc_table[h].id != id) h = (h + 1) & mask;
+    return &doc_table[h];
+  }
+
+  void BuildDocTable() {
+    for (uint32_t h : doc_table_used) doc_table[h].id = kEmptyId;
+    doc_table_used.clear();
+    std::fill(std::begin(doc_filter), std::end(doc_filter), 0);
+    size_t want = 16;
+    while (want < 4 * static_cast<size_t>(doc.nonZeros() + lead_doc.nonZeros())) want *= 2;
+    if (doc_table.size() < want) doc_table.assign(want, DocEntry{kEmptyId, 0, 0});
+    auto add = [this](const SparseVec& v, bool lead) {
+      for (SparseVec::InnerIterator it(v); it; ++it) {
+        const uint64_t id = static_cast<uint64_t>(it.index());
+        DocEntry* e = DocSlot(id);
+        if (e->id == kEmptyId) {
+          *e = DocEntry{id, 0, 0};
+          doc_table_used.push_back(static_cast<uint32_t>(e - doc_table.data()));
+          doc_filter[FilterBit(id) / 64] |= uint64_t{1} << (FilterBit(id) % 64);
+        }
+        (lead ? e->lw : e->w) = it.value();
+      }
+    };
+    add(doc, false);
+    add(lead_doc, true);
+  }
+
   // Decayed score of the current document (doc, lead_doc) against story s.
-  double Score(const Story& s, int64_t gap) const {
-    double dot = static_cast<double>(Dot(doc, s.centroid));
-    if (opt.lead_score && lead_doc.nonZeros() > 0) {
-      dot = std::max(dot, static_cast<double>(Dot(lead_doc, s.centroid)));
+  double Score(const Story& s, int64_t gap) {
+    const int64_t* idx = s.centroid.innerIndexPtr();
+    const float* val = s.centroid.valuePtr();
+    const int64_t n = s.centroid.nonZeros();
+    float full = 0, lead = 0;
+    for (int64_t k = 0; k < n; ++k) {
+      const uint64_t id = static_cast<uint64_t>(idx[k]);
+      const size_t bit = FilterBit(id);
+      if ((doc_filter[bit / 64] >> (bit % 64) & 1) == 0) continue;
+      const DocEntry* e = DocSlot(id);
+      if (e->id == kEmptyId) continue;
+      full += e->w * val[k];
+      lead += e->lw * val[k];
     }
+    double dot = static_cast<double>(full);
+    if (opt.lead_score && lead_doc.nonZeros() > 0) dot = std::max(dot, static_cast<double>(lead));
     return dot / s.norm * Decay(gap);
   }
 
@@ -350,6 +407,7 @@ struct StoryClustererState {
     touched.clear();
     uint32_t best = StoryClusterer::kNone;
     *best_score = 0;
+    bool table_ready = false;
     // Pass 1: count the query terms under which each story is posted.
     for (const auto& [w, term] : query) {
       auto pit = postings.find(term);
@@ -380,6 +438,10 @@ struct StoryClustererState {
       const Story& s = stories[si];
       const int64_t gap = Gap(s, date);
       if (gap > opt.window_seconds || s.norm <= 0) continue;
+      if (!table_ready) {
+        BuildDocTable();
+        table_ready = true;
+      }
       const double score = Score(s, gap);
       candidates.emplace_back(score, si);
       if (score > *best_score || (score == *best_score && best != StoryClusterer::kNone &&

@@ -693,7 +693,7 @@ EngineStats Engine::Stats() const {
   s.memory_anchors = m.anchor_index.MemoryUsage();
   s.memory_df = m.df.MemoryUsage() + m.counted_texts.capacity() * (sizeof(uint64_t) + 1);
   s.memory_story = m.story ? m.story->MemoryUsage() : 0;
-  s.memory_meta = m.metas.capacity() * sizeof(DocMeta) +
+  s.memory_meta = m.metas.size() * sizeof(DocMeta) +
                   m.id_to_slot.capacity() * (sizeof(std::string) + sizeof(uint32_t) + 1);
   for (const DocMeta& d : m.metas) {
     s.memory_meta += d.id.capacity() + d.title.capacity() + d.source.capacity();

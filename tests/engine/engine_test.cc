@@ -264,3 +264,53 @@ TEST(EngineQueryTest, QueryTellsTheGroupWithoutAdding) {
 
 }  // namespace
 }  // namespace nazir
+
+namespace nazir {
+namespace {
+
+// A~B and B~C with A and C sharing nothing: in a feed, A anchors, B joins A,
+// and C (a near-duplicate of B only) must not be chained into A's group.
+TEST(EngineChainingTest, FeedDoesNotChainThroughMembers) {
+  std::mt19937 rng(8);
+  const auto words = RandomWords(400, rng);
+  auto engine = Engine::Create({});
+  ASSERT_TRUE(engine.ok());
+  auto a = (*engine)->Add({"A", "s1", 1}, Join(words, 0, 200));
+  auto b = (*engine)->Add({"B", "s2", 2}, Join(words, 90, 300));
+  auto c = (*engine)->Add({"C", "s3", 3}, Join(words, 210, 400));
+  ASSERT_TRUE(a.ok() && b.ok() && c.ok());
+  EXPECT_EQ(b->group, "A");
+  EXPECT_NE(c->group, "A") << "C shares no text with A";
+}
+
+// In a batch, every member of a group is a verified near-duplicate of the
+// anchor or shares at least member_anchor_threshold of its text with it.
+TEST(EngineChainingTest, BatchMembersStayCloseToTheirAnchor) {
+  std::mt19937 rng(12);
+  EngineOptions o;
+  auto engine = Engine::Create(o);
+  ASSERT_TRUE(engine.ok());
+  auto sk = (*engine)->NewSketcher();
+  std::vector<std::vector<uint32_t>> keys;
+  int id = 0;
+  for (int story = 0; story < 20; ++story) {
+    const auto words = RandomWords(600, rng);
+    for (int c = 0; c < 6; ++c) {  // overlapping windows: a chain of excerpts
+      DocSketch s;
+      sk->Sketch(Join(words, c * 80, c * 80 + 200), &s);
+      keys.push_back(s.keys);
+      ASSERT_TRUE((*engine)->AddSketched({"d" + std::to_string(id++), "", c}, s).ok());
+    }
+  }
+  (*engine)->AssignPending();
+  for (uint32_t slot = 0; slot < keys.size(); ++slot) {
+    const Assignment a = (*engine)->AssignmentOf(slot);
+    const uint32_t anchor = static_cast<uint32_t>(std::stoi(std::string(a.group.substr(1))));
+    if (anchor == slot) continue;
+    EXPECT_GE(ScorePair(keys[slot], keys[anchor]).containment, o.member_anchor_threshold)
+        << a.id << " in group " << a.group;
+  }
+}
+
+}  // namespace
+}  // namespace nazir

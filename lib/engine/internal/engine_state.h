@@ -2,6 +2,7 @@
 #ifndef NAZIR_ENGINE_INTERNAL_ENGINE_STATE_H_
 #define NAZIR_ENGINE_INTERNAL_ENGINE_STATE_H_
 
+#include <deque>
 #include <functional>
 #include <optional>
 #include <span>
@@ -111,12 +112,14 @@ struct EngineState {
   uint64_t digest;
 
   SketchStore store;
-  std::vector<DocMeta> metas;
+  // A deque: push_back never moves existing elements, so the string_views
+  // handed out in Assignment and StoryInfo stay valid as documents arrive.
+  std::deque<DocMeta> metas;
   std::vector<uint32_t> source_of;
   std::vector<DocStatus> status;
   std::vector<uint8_t> indexed;  // in the candidate indexes
   absl::flat_hash_map<std::string, uint32_t> id_to_slot;
-  std::vector<std::string> sources{""};
+  std::deque<std::string> sources{""};  // deque: views stay valid
   absl::flat_hash_map<std::string, uint32_t> source_ids;
   DfSketch df;  // shingle key document frequencies, overall and per source
   // Digests of (source, shingle set) already counted in the DF sketches.

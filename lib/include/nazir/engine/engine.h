@@ -144,8 +144,11 @@ enum class DocStatus : uint8_t {
 std::string_view DocStatusName(DocStatus s);  // "ok", "empty", "short", "boilerplate"
 
 struct Assignment {
-  uint32_t slot = 0;        // dense internal number of the document
-  std::string_view id;      // valid while the engine lives and the doc stays
+  uint32_t slot = 0;  // dense internal number of the document
+  // The string_views here and in StoryInfo point into the engine's own copies
+  // of ids, sources and titles: valid as long as the engine lives (removed
+  // documents' metadata is kept).
+  std::string_view id;
   std::string_view group;   // id of the group's anchor
   uint32_t group_size = 1;  // at the time of the call
   float similarity = 1;     // containment with the anchor (1 for the anchor)

@@ -6,6 +6,7 @@
 #include <iterator>
 #include <limits>
 #include <memory>
+#include <span>
 #include <utility>
 
 #include <Eigen/SparseCore>
@@ -15,6 +16,7 @@
 #include <xxhash.h>
 
 #include "nazir/base/check.h"
+#include "nazir/base/huge_pages.h"
 #include "nazir/base/status.h"
 
 namespace nazir {
@@ -24,8 +26,10 @@ using SparseVec = Eigen::SparseVector<float, 0, int64_t>;
 constexpr int64_t kDim = std::numeric_limits<int64_t>::max();
 constexpr int64_t kNoDate = std::numeric_limits<int64_t>::min();
 
-// Count-min sketch (2 rows, conservative update, saturating 16-bit counters) of per-source
-// document frequencies keyed by (source, term).
+// Count-min sketch (2 counters per key, conservative update, saturating 16-bit counters) of
+// per-source document frequencies keyed by (source, term). Blocked: both counters of a key lie in
+// one 64-byte line (one cache miss per key instead of two), the line chosen by the key's low
+// bits, the two counters within it by high bits.
 class SourceDf {
  public:
   explicit SourceDf(int log2_width = 20)
@@ -34,28 +38,109 @@ class SourceDf {
   static uint64_t Key(uint32_t source, uint64_t term) {
     return XXH3_64bits_withSeed(&term, sizeof(term), 0x9E3779B97F4A7C15ull ^ source);
   }
+  void Prefetch(uint64_t key) const { __builtin_prefetch(&counters_[Line(key)]); }
   void Add(uint64_t key) {
-    size_t a = Slot(0, key), b = Slot(1, key);
+    size_t a, b;
+    Slots(key, &a, &b);
     uint16_t m = std::min(counters_[a], counters_[b]);
     if (m == 0xFFFF) return;
     if (counters_[a] == m) ++counters_[a];
     if (counters_[b] == m) ++counters_[b];
   }
   uint32_t Count(uint64_t key) const {
-    return std::min(counters_[Slot(0, key)], counters_[Slot(1, key)]);
+    size_t a, b;
+    Slots(key, &a, &b);
+    return std::min(counters_[a], counters_[b]);
   }
   int log2_width() const { return log2_width_; }
-  std::vector<uint16_t>& counters() { return counters_; }
-  const std::vector<uint16_t>& counters() const { return counters_; }
+  std::span<uint16_t> counters() { return counters_; }
+  std::span<const uint16_t> counters() const { return counters_; }
 
  private:
-  size_t Slot(int row, uint64_t key) const {
-    uint64_t width = uint64_t{1} << log2_width_;
-    uint64_t h = row == 0 ? key : (key >> 32) | (key << 32);
-    return static_cast<size_t>(row * width + (h & (width - 1)));
+  static constexpr size_t kLine = 32;  // 16-bit counters per 64-byte line
+  size_t Line(uint64_t key) const {
+    const size_t lines = counters_.size() / kLine;
+    return (key & (lines - 1)) * kLine;
+  }
+  void Slots(uint64_t key, size_t* a, size_t* b) const {
+    const size_t line = Line(key);
+    const size_t x = (key >> 32) & (kLine - 1);
+    const size_t y = x ^ (1 + (key >> 40) % (kLine - 1));  // != x, in [0, kLine)
+    *a = line + x;
+    *b = line + y;
   }
   int log2_width_;
-  std::vector<uint16_t> counters_;
+  std::vector<uint16_t, LargeAllocator<uint16_t>> counters_;
+};
+
+// Per term: document frequency, and an exponentially decayed count of recent documents
+// containing it (burstiness).
+struct TermStat {
+  uint32_t df = 0;
+  float recent = 0;
+  int32_t hour = 0;  // hours since the epoch of the last update of `recent`
+};
+
+// Term id -> TermStat, open addressing with linear probing (ids are hashes already), so a
+// lookup can be prefetched; at most 70% full.
+class TermTable {
+ public:
+  struct Entry {
+    uint64_t id;
+    TermStat stat;
+  };
+  static constexpr uint64_t kEmpty = ~uint64_t{0};  // ids are < 2^63
+
+  TermTable() : slots_(1024, Entry{kEmpty, {}}) {}
+
+  void Prefetch(uint64_t id) const { __builtin_prefetch(&slots_[Home(id)]); }
+  TermStat* Find(uint64_t id) {
+    for (size_t h = Home(id);; h = (h + 1) & (slots_.size() - 1)) {
+      if (slots_[h].id == id) return &slots_[h].stat;
+      if (slots_[h].id == kEmpty) return nullptr;
+    }
+  }
+  const TermStat* Find(uint64_t id) const { return const_cast<TermTable*>(this)->Find(id); }
+  TermStat& operator[](uint64_t id) {
+    size_t h = Home(id);
+    for (;; h = (h + 1) & (slots_.size() - 1)) {
+      if (slots_[h].id == id) return slots_[h].stat;
+      if (slots_[h].id == kEmpty) break;
+    }
+    if ((size_ + 1) * 10 > slots_.size() * 7) {
+      Grow();
+      return (*this)[id];
+    }
+    ++size_;
+    slots_[h] = Entry{id, {}};
+    return slots_[h].stat;
+  }
+  void reserve(size_t n) {
+    while (n * 10 > slots_.size() * 7) Grow();
+  }
+  size_t size() const { return size_; }
+  size_t capacity() const { return slots_.size(); }
+  template <typename F>
+  void ForEach(F f) const {
+    for (const Entry& e : slots_) {
+      if (e.id != kEmpty) f(e.id, e.stat);
+    }
+  }
+
+ private:
+  size_t Home(uint64_t id) const { return (id ^ (id >> 31)) & (slots_.size() - 1); }
+  void Grow() {
+    std::vector<Entry, LargeAllocator<Entry>> old(slots_.size() * 2, Entry{kEmpty, {}});
+    old.swap(slots_);
+    for (const Entry& e : old) {
+      if (e.id == kEmpty) continue;
+      size_t h = Home(e.id);
+      while (slots_[h].id != kEmpty) h = (h + 1) & (slots_.size() - 1);
+      slots_[h] = e;
+    }
+  }
+  std::vector<Entry, LargeAllocator<Entry>> slots_;
+  size_t size_ = 0;
 };
 
 // Sparse dot product by merging the two sorted index arrays (the sum in index order, in float,
@@ -94,14 +179,7 @@ struct Story {
 struct StoryClustererState {
   StoryOptions opt;
   // Corpus statistics.
-  // Per term: document frequency, and an exponentially decayed count of recent documents
-  // containing it (burstiness).
-  struct TermStat {
-    uint32_t df = 0;
-    float recent = 0;
-    int32_t hour = 0;  // hours since the epoch of the last update of `recent`
-  };
-  absl::flat_hash_map<uint64_t, TermStat> df;
+  TermTable df;
   TermStat recent_docs;  // the same decayed count over all documents
 
   double HalfLifeHours() const { return opt.burst_half_life_seconds / 3600.0; }
@@ -195,12 +273,35 @@ struct StoryClustererState {
     for (int k = 1; k < kLogTable; ++k) log_int[k] = std::log(static_cast<double>(k));
   }
 
+  static constexpr size_t kPrefetchAhead = 8;
+  std::vector<uint64_t> source_keys;  // SourceDf keys of the current document's terms
+
+  // Fills source_keys for f's terms and prefetches the first table lines.
+  void PrepareKeys(const StoryFeatures& f, uint32_t source) {
+    source_keys.resize(f.terms.size());
+    for (size_t i = 0; i < f.terms.size(); ++i) {
+      source_keys[i] = SourceDf::Key(source, f.terms[i].id);
+    }
+    for (size_t i = 0; i < std::min(kPrefetchAhead, f.terms.size()); ++i) {
+      df.Prefetch(f.terms[i].id);
+      source_df.Prefetch(source_keys[i]);
+    }
+  }
+  void PrefetchAhead(const StoryFeatures& f, size_t i) const {
+    if (i + kPrefetchAhead < f.terms.size()) {
+      df.Prefetch(f.terms[i + kPrefetchAhead].id);
+      source_df.Prefetch(source_keys[i + kPrefetchAhead]);
+    }
+  }
+
   void Count(const StoryFeatures& f, uint32_t source) {
     ++num_counted;
     ++source_docs[source];
-    for (const StoryFeatures::Term& t : f.terms) {
-      ++df[t.id].df;
-      source_df.Add(SourceDf::Key(source, t.id));
+    PrepareKeys(f, source);
+    for (size_t i = 0; i < f.terms.size(); ++i) {
+      PrefetchAhead(f, i);
+      ++df[f.terms[i].id].df;
+      source_df.Add(source_keys[i]);
     }
   }
 
@@ -236,14 +337,16 @@ struct StoryClustererState {
     const double hl = HalfLifeHours();
     auto sit = source_docs.find(source);
     const double ns = (sit == source_docs.end() ? 0.0 : sit->second) + opt.source_prior_docs;
-    for (const StoryFeatures::Term& t : f.terms) {
+    PrepareKeys(f, source);
+    for (size_t i = 0; i < f.terms.size(); ++i) {
+      PrefetchAhead(f, i);
+      const StoryFeatures::Term& t = f.terms[i];
       TermStat* ts;
       if (burst) {
         ts = &df[t.id];  // the term's recent count includes this document
         Bump(ts, hour, hl);
       } else {
-        auto it = df.find(t.id);
-        ts = it == df.end() ? nullptr : &it->second;
+        ts = df.Find(t.id);
       }
       const double tf = t.body_tf + opt.lead_weight * t.lead_tf + opt.title_weight * t.title_tf;
       if (tf <= 0) continue;
@@ -262,7 +365,7 @@ struct StoryClustererState {
       }
       // The source discount ln(1 + ns / ds) only matters when it is below idf, i.e. when
       // ns / ds < prior_n / (d + prior_df).
-      const double ds = std::max<double>(source_df.Count(SourceDf::Key(source, t.id)), 1.0);
+      const double ds = std::max<double>(source_df.Count(source_keys[i]), 1.0);
       if (ns * (d + prior_df) < prior_n * ds) idf = std::min(idf, std::log1p(ns / ds));
       const double iw = idf * Burst(ts, d, n, date);
       const double w = (1.0 + Log(tf)) * iw;
@@ -835,8 +938,7 @@ size_t StoryClusterer::num_stories() const {
 
 size_t StoryClusterer::MemoryUsage() const {
   const StoryClustererState& s = *state_;
-  size_t bytes =
-      s.df.capacity() * (sizeof(uint64_t) + sizeof(internal::StoryClustererState::TermStat) + 1);
+  size_t bytes = s.df.capacity() * sizeof(internal::TermTable::Entry);
   bytes += s.source_df.counters().size() * sizeof(uint16_t);
   bytes += s.slot_story.capacity() * sizeof(uint32_t);
   bytes += s.stories.capacity() * sizeof(Story);
@@ -893,7 +995,7 @@ std::vector<StorySummary> StoryClusterer::Summaries(size_t top_terms) const {
 namespace {
 
 constexpr char kMagic[8] = {'N', 'Z', 'S', 'T', 'O', 'R', 'Y', '1'};
-constexpr uint32_t kFormatVersion = 3;
+constexpr uint32_t kFormatVersion = 4;  // 4: blocked per-source count-min sketch
 
 class Writer {
  public:
@@ -981,13 +1083,13 @@ void StoryClusterer::Serialize(std::string* out) const {
   w.Put(s.assigned);
   std::vector<uint64_t> term_ids;
   term_ids.reserve(s.df.size());
-  for (const auto& [id, st] : s.df) term_ids.push_back(id);
+  s.df.ForEach([&term_ids](uint64_t id, const internal::TermStat&) { term_ids.push_back(id); });
   std::sort(term_ids.begin(), term_ids.end());
   w.Put(s.recent_docs.recent);
   w.Put(s.recent_docs.hour);
   w.Put<uint64_t>(term_ids.size());
   for (uint64_t id : term_ids) {
-    const auto& st = s.df.at(id);
+    const internal::TermStat& st = *s.df.Find(id);
     w.Put(id);
     w.Put(st.df);
     w.Put(st.recent);
@@ -1000,7 +1102,7 @@ void StoryClusterer::Serialize(std::string* out) const {
     w.Put(src);
     w.Put(c);
   }
-  const auto& cms = s.source_df.counters();
+  const std::span<const uint16_t> cms = s.source_df.counters();
   w.Bytes(std::string_view(reinterpret_cast<const char*>(cms.data()), cms.size() * 2));
   w.Put<uint64_t>(s.slot_story.size());
   for (uint32_t v : s.slot_story) w.Put(v);
@@ -1113,11 +1215,12 @@ absl::StatusOr<StoryClusterer> StoryClusterer::Deserialize(std::string_view blob
   s.df.reserve(n);
   for (uint64_t i = 0; i < n; ++i) {
     uint64_t id = 0;
-    internal::StoryClustererState::TermStat st;
+    internal::TermStat st;
     r.Get(&id);
     r.Get(&st.df);
     r.Get(&st.recent);
     r.Get(&st.hour);
+    if (id >= internal::TermTable::kEmpty >> 1) return corrupt("term id");
     s.df[id] = st;
   }
   if (!r.Count(&n, 8)) return corrupt("source docs");

@@ -173,7 +173,7 @@ struct Story {
   float residual2 = 0;  // squared mass of the members' terms not stored (dropped, truncated)
   std::vector<uint32_t> sources;  // sorted, unique
   SparseVec centroid{kDim};       // sum of member unit vectors, truncated
-  std::vector<uint64_t> posted;   // terms under which the story is in the index
+  std::vector<uint64_t> posted;   // terms under which the story is in the index (sorted)
 };
 
 struct StoryClustererState {
@@ -405,9 +405,9 @@ struct StoryClustererState {
                          return a.*w > b.*w || (a.*w == b.*w && a.id < b.id);
                        });
       ws->resize(opt.doc_terms);
-    }
-    std::sort(ws->begin(), ws->end(),
-              [](const Weighted& a, const Weighted& b) { return a.id < b.id; });
+      std::sort(ws->begin(), ws->end(),
+                [](const Weighted& a, const Weighted& b) { return a.id < b.id; });
+    }  // else: still in StoryFeatures order, i.e. sorted by id
     out->setZero();
     out->reserve(static_cast<int64_t>(ws->size()));
     double stored2 = 0;
@@ -583,13 +583,16 @@ struct StoryClustererState {
     e.clear();
     for (SparseVec::InnerIterator it(s.centroid); it; ++it) e.emplace_back(it.value(), it.index());
     size_t m = std::min<size_t>(opt.index_terms, e.size());
-    std::partial_sort(e.begin(), e.begin() + m, e.end(), [](const auto& a, const auto& b) {
-      return a.first > b.first || (a.first == b.first && a.second < b.second);
-    });
-    for (size_t k = 0; k < m; ++k) {
+    if (m < e.size()) {  // the top m as a set (a strict total order: the same set as a sort)
+      std::nth_element(e.begin(), e.begin() + m, e.end(), [](const auto& a, const auto& b) {
+        return a.first > b.first || (a.first == b.first && a.second < b.second);
+      });
+    }
+    for (size_t k = 0; k < m; ++k) {  // posted is kept sorted
       uint64_t id = static_cast<uint64_t>(e[k].second);
-      if (std::find(s.posted.begin(), s.posted.end(), id) != s.posted.end()) continue;
-      s.posted.push_back(id);
+      auto pos = std::lower_bound(s.posted.begin(), s.posted.end(), id);
+      if (pos != s.posted.end() && *pos == id) continue;
+      s.posted.insert(pos, id);
       postings[id].push_back(si);
     }
   }

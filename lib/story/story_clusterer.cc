@@ -577,6 +577,47 @@ struct StoryClustererState {
     return static_cast<float>(std::sqrt(v->squaredNorm() + *residual2));
   }
 
+  // *c += d (a merge join in index order, no allocation in steady state), then Truncate's
+  // selection of the `keep` heaviest entries; returns the full norm like Truncate.
+  float AddTruncated(SparseVec* c, const SparseVec& d, size_t keep, float* residual2) {
+    std::vector<std::pair<float, int64_t>>& e = sort_scratch;
+    e.clear();
+    const int64_t* ia = c->innerIndexPtr();
+    const int64_t* ib = d.innerIndexPtr();
+    const float* va = c->valuePtr();
+    const float* vb = d.valuePtr();
+    const int64_t na = c->nonZeros(), nb = d.nonZeros();
+    int64_t i = 0, j = 0;
+    while (i < na && j < nb) {
+      if (ia[i] == ib[j]) {
+        e.emplace_back(va[i] + vb[j], ia[i]);
+        ++i;
+        ++j;
+      } else if (ia[i] < ib[j]) {
+        e.emplace_back(va[i], ia[i]);
+        ++i;
+      } else {
+        e.emplace_back(vb[j], ib[j]);
+        ++j;
+      }
+    }
+    for (; i < na; ++i) e.emplace_back(va[i], ia[i]);
+    for (; j < nb; ++j) e.emplace_back(vb[j], ib[j]);
+    if (e.size() > keep) {
+      std::nth_element(e.begin(), e.begin() + keep, e.end(), [](const auto& a, const auto& b) {
+        return a.first > b.first || (a.first == b.first && a.second < b.second);
+      });
+      for (size_t k = keep; k < e.size(); ++k) *residual2 += e[k].first * e[k].first;
+      e.resize(keep);
+      std::sort(e.begin(), e.end(),
+                [](const auto& a, const auto& b) { return a.second < b.second; });
+    }
+    c->setZero();
+    c->reserve(static_cast<int64_t>(e.size()));
+    for (const auto& [w, id] : e) c->insertBack(id) = w;
+    return static_cast<float>(std::sqrt(c->squaredNorm() + *residual2));
+  }
+
   void IndexStory(uint32_t si) {
     Story& s = stories[si];
     std::vector<std::pair<float, int64_t>>& e = sort_scratch;
@@ -611,13 +652,9 @@ struct StoryClustererState {
     }
     auto pos = std::lower_bound(s.sources.begin(), s.sources.end(), source);
     if (pos == s.sources.end() || *pos != source) s.sources.insert(pos, source);
-    if (s.size == 1) {
-      s.centroid = doc;
-    } else {
-      s.centroid += doc;
-    }
     s.residual2 += doc_residual2;
-    s.norm = Truncate(&s.centroid, s.active ? opt.centroid_terms : opt.summary_terms, &s.residual2);
+    s.norm = AddTruncated(&s.centroid, doc, s.active ? opt.centroid_terms : opt.summary_terms,
+                          &s.residual2);
     if (s.active) IndexStory(si);
   }
 

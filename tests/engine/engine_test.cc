@@ -314,3 +314,30 @@ TEST(EngineChainingTest, BatchMembersStayCloseToTheirAnchor) {
 
 }  // namespace
 }  // namespace nazir
+
+namespace nazir {
+namespace {
+
+// A batch added to an engine that already has groups (e.g. reopened from a
+// file) is assigned document by document against them.
+TEST(EngineBatchTest, SecondBatchJoinsExistingGroups) {
+  std::mt19937 rng(21);
+  const auto words = RandomWords(300, rng);
+  auto engine = Engine::Create({});
+  ASSERT_TRUE(engine.ok());
+  ASSERT_TRUE((*engine)->Add({"wire", "agency", 10}, Join(words)).ok());
+  auto sk = (*engine)->NewSketcher();
+  ASSERT_TRUE(sk.ok());
+  ArticleSketch s;
+  sk->Sketch("", Join(words, 0, 150), &s);
+  ASSERT_TRUE((*engine)->AddSketched({"copy", "outlet", 20}, s).ok());
+  sk->Sketch("", Join(RandomWords(200, rng)), &s);
+  ASSERT_TRUE((*engine)->AddSketched({"unrelated", "outlet", 20}, s).ok());
+  (*engine)->AssignPending();
+  EXPECT_EQ((*engine)->Lookup("copy")->group, "wire");
+  EXPECT_EQ((*engine)->Lookup("unrelated")->group, "unrelated");
+  EXPECT_EQ((*engine)->Lookup("wire")->group_size, 2u);
+}
+
+}  // namespace
+}  // namespace nazir

@@ -692,7 +692,7 @@ EngineStats Engine::Stats() const {
   s.memory_simhash = m.simhash_index.MemoryUsage();
   s.memory_anchors = m.anchor_index.MemoryUsage();
   s.memory_df = m.df.MemoryUsage() + m.counted_texts.capacity() * (sizeof(uint64_t) + 1);
-  s.memory_story = m.story ? m.story->MemoryUsage() : 0;
+  s.memory_story = (m.story ? m.story->MemoryUsage() : 0) + m.pending_features.MemoryUsage();
   s.memory_meta = m.metas.size() * sizeof(DocMeta) +
                   m.id_to_slot.capacity() * (sizeof(std::string) + sizeof(uint32_t) + 1);
   for (const DocMeta& d : m.metas) {

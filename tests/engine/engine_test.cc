@@ -341,3 +341,44 @@ TEST(EngineBatchTest, SecondBatchJoinsExistingGroups) {
 
 }  // namespace
 }  // namespace nazir
+
+namespace nazir {
+namespace {
+
+// Results must not depend on the number of threads (parallel phases are
+// merged in a canonical order; DF counting is sequential).
+TEST(EngineBatchTest, ResultsDoNotDependOnThreads) {
+  std::mt19937 rng(77);
+  std::vector<std::string> texts;
+  for (int story = 0; story < 30; ++story) {
+    const auto words = RandomWords(200 + static_cast<int>(rng() % 300), rng);
+    for (int c = 0; c < 4; ++c) texts.push_back(Join(words, rng() % 60, words.size() - rng() % 60));
+  }
+  std::vector<std::vector<std::string>> runs;
+  for (int threads : {1, 2, 4}) {
+    EngineOptions o;
+    o.threads = threads;
+    auto engine = Engine::Create(o);
+    ASSERT_TRUE(engine.ok());
+    auto sk = (*engine)->NewSketcher();
+    ArticleSketch s;
+    for (size_t i = 0; i < texts.size(); ++i) {
+      sk->Sketch("", texts[i], &s);
+      ASSERT_TRUE((*engine)
+                      ->AddSketched({"d" + std::to_string(i), "s" + std::to_string(i % 5), 0}, s)
+                      .ok());
+    }
+    (*engine)->AssignPending();
+    std::vector<std::string> groups;
+    for (uint32_t slot = 0; slot < (*engine)->num_slots(); ++slot) {
+      const Assignment a = (*engine)->AssignmentOf(slot);
+      groups.push_back(std::string(a.group) + "/" + std::string(a.story));
+    }
+    runs.push_back(std::move(groups));
+  }
+  EXPECT_EQ(runs[0], runs[1]);
+  EXPECT_EQ(runs[0], runs[2]);
+}
+
+}  // namespace
+}  // namespace nazir

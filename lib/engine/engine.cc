@@ -338,7 +338,8 @@ void EngineState::AssignStoriesBatch(std::span<const uint32_t> order) {
     pending_features.Get(slot, &features_buf);  // empty if none
     return features_buf;
   };
-  for (uint32_t slot : order) story->CountDocument(features(slot), source_of[slot]);
+  // Document frequencies were counted as the documents were added
+  // (AddSketched).
   absl::flat_hash_map<uint32_t, uint32_t> first_of_group;
   for (uint32_t slot : order) {
     auto [it, first] = first_of_group.try_emplace(groups.group_of(slot), slot);
@@ -434,39 +435,54 @@ absl::StatusOr<Sketcher> Engine::NewSketcher() const {
   return Sketcher::Create(impl_->options.sketch);
 }
 
-absl::StatusOr<uint32_t> Engine::AddSketched(const DocMeta& meta, const ArticleSketch& sketch) {
-  NAZIR_ASSIGN_OR_RETURN(uint32_t slot, AddSketched(meta, sketch.near_dup));
-  if (impl_->story && !sketch.story.terms.empty()) impl_->pending_features.Add(slot, sketch.story);
-  return slot;
-}
+namespace internal {
 
-absl::StatusOr<uint32_t> Engine::AddSketched(const DocMeta& meta, const DocSketch& sketch) {
-  Impl& m = *impl_;
-  if (sketch.params_digest != m.digest) {
+absl::StatusOr<uint32_t> EngineState::StoreDocument(const DocMeta& meta, const DocSketch& sketch) {
+  if (sketch.params_digest != digest) {
     return absl::FailedPreconditionError(absl::StrCat(
         "sketch for \"", meta.id, "\" was made under other parameters than this index {",
-        m.fingerprint.ToString(), "}"));
+        fingerprint.ToString(), "}"));
   }
-  auto [it, inserted] = m.id_to_slot.try_emplace(meta.id, m.store.size());
+  auto [it, inserted] = id_to_slot.try_emplace(meta.id, store.size());
   if (!inserted) {
     return absl::AlreadyExistsError(absl::StrCat("duplicate document id \"", meta.id, "\""));
   }
   uint32_t band_keys[1024];
   std::span<uint32_t> lsh_keys;
   if (!sketch.sig.empty()) {
-    lsh_keys = std::span<uint32_t>(band_keys, m.lsh.params().bands);
-    m.lsh.BandKeys(sketch.sig, lsh_keys);
+    lsh_keys = std::span<uint32_t>(band_keys, lsh.params().bands);
+    lsh.BandKeys(sketch.sig, lsh_keys);
   }
-  const uint32_t slot = m.store.Add(sketch, lsh_keys);
-  m.metas.push_back(meta);
-  m.source_of.push_back(m.SourceIndex(meta.source));
-  m.status.push_back(DocStatus::kOk);
-  m.indexed.push_back(0);
+  const uint32_t slot = store.Add(sketch, lsh_keys);
+  metas.push_back(meta);
+  source_of.push_back(SourceIndex(meta.source));
+  status.push_back(DocStatus::kOk);
+  indexed.push_back(0);
+  PhaseTimer timer(&stats.seconds_count);
+  CountDocument(slot);
+  return slot;
+}
+
+}  // namespace internal
+
+absl::StatusOr<uint32_t> Engine::AddSketched(const DocMeta& meta, const ArticleSketch& sketch) {
+  Impl& m = *impl_;
+  NAZIR_ASSIGN_OR_RETURN(uint32_t slot, m.StoreDocument(meta, sketch.near_dup));
   m.pending.push_back(slot);
-  {
-    internal::PhaseTimer timer(&m.stats.seconds_count);
-    m.CountDocument(slot);
+  if (m.story) {
+    // Story document frequencies are learned from every pending document
+    // before any is assigned; counting here overlaps with sketching in the CLI.
+    m.story->CountDocument(sketch.story, m.source_of[slot]);
+    if (!sketch.story.terms.empty()) m.pending_features.Add(slot, sketch.story);
   }
+  return slot;
+}
+
+absl::StatusOr<uint32_t> Engine::AddSketched(const DocMeta& meta, const DocSketch& sketch) {
+  Impl& m = *impl_;
+  NAZIR_ASSIGN_OR_RETURN(uint32_t slot, m.StoreDocument(meta, sketch));
+  m.pending.push_back(slot);
+  if (m.story) m.story->CountDocument(StoryFeatures{}, m.source_of[slot]);
   return slot;
 }
 
@@ -501,16 +517,14 @@ void Engine::AssignPending(const std::function<void(uint64_t, uint64_t)>& progre
 }
 
 absl::StatusOr<Assignment> Engine::AddSketch(const DocMeta& meta, const DocSketch& sketch) {
-  NAZIR_ASSIGN_OR_RETURN(uint32_t slot, AddSketched(meta, sketch));
-  impl_->pending.pop_back();
+  NAZIR_ASSIGN_OR_RETURN(uint32_t slot, impl_->StoreDocument(meta, sketch));
   impl_->Assign(slot);
   impl_->AssignStory(slot, nullptr);
   return AssignmentOf(slot);
 }
 
 absl::StatusOr<Assignment> Engine::AddSketch(const DocMeta& meta, const ArticleSketch& sketch) {
-  NAZIR_ASSIGN_OR_RETURN(uint32_t slot, AddSketched(meta, sketch.near_dup));
-  impl_->pending.pop_back();
+  NAZIR_ASSIGN_OR_RETURN(uint32_t slot, impl_->StoreDocument(meta, sketch.near_dup));
   impl_->Assign(slot);
   impl_->AssignStory(slot, &sketch.story);
   return AssignmentOf(slot);

@@ -68,6 +68,9 @@ struct EngineState {
   // Counts the document's keys in the DF sketches, each distinct (source,
   // shingle set) once.
   void CountDocument(uint32_t slot);
+  // Stores a new document (checks its fingerprint and id), counts its DF.
+  // Neither assigns it nor marks it pending.
+  absl::StatusOr<uint32_t> StoreDocument(const DocMeta& meta, const DocSketch& sketch);
   uint32_t GlobalThreshold() const;
   DocStatus Classify(uint32_t slot, uint32_t keys_before_filter) const;
   // Boilerplate removal and classification; true if the document is usable.

@@ -316,6 +316,52 @@ struct StoryClustererState {
     }
   }
 
+  // The document's terms with corpus-supported clitic readings applied (StoryOptions::
+  // clitic_min_df): `f` itself if no term is read as its alt_id, else `resolved` (sorted by id,
+  // a term present under both forms merged, tfs summed).
+  StoryFeatures resolved;
+  const StoryFeatures& ResolveClitics(const StoryFeatures& f) {
+    if (opt.clitic_min_df == 0) return f;
+    bool any = false;
+    for (const StoryFeatures::Term& t : f.terms) {
+      if (t.alt_id == StoryFeatures::kNoAlt) continue;
+      const TermStat* as = df.Find(t.alt_id);
+      if (as == nullptr || as->df < opt.clitic_min_df) continue;
+      const TermStat* fs = df.Find(t.id);
+      const double full = fs == nullptr ? 0.0 : fs->df;
+      if (full > opt.clitic_max_full_df || as->df < opt.clitic_df_ratio * full) continue;
+      if (!any) {
+        resolved.terms.assign(f.terms.begin(), f.terms.end());
+        any = true;
+      }
+      StoryFeatures::Term& r = resolved.terms[static_cast<size_t>(&t - f.terms.data())];
+      r.id = t.alt_id;
+      r.alt_id = StoryFeatures::kNoAlt;
+    }
+    if (!any) return f;
+    auto& v = resolved.terms;
+    std::sort(v.begin(), v.end(), [](const StoryFeatures::Term& a, const StoryFeatures::Term& b) {
+      return a.id < b.id;
+    });
+    auto sat = [](uint16_t a, uint16_t b) {
+      return static_cast<uint16_t>(std::min<uint32_t>(uint32_t{a} + b, 0xFFFF));
+    };
+    size_t out = 0;
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (out > 0 && v[out - 1].id == v[i].id) {
+        StoryFeatures::Term& m = v[out - 1];
+        m.title_tf = sat(m.title_tf, v[i].title_tf);
+        m.body_tf = sat(m.body_tf, v[i].body_tf);
+        m.lead_tf = sat(m.lead_tf, v[i].lead_tf);
+        m.alt_id = StoryFeatures::kNoAlt;
+      } else {
+        v[out++] = v[i];
+      }
+    }
+    v.resize(out);
+    return resolved;
+  }
+
   // Fills `doc` (the doc_terms heaviest terms, scaled by the full vector's norm), `lead_doc`
   // (the same for title + lead, if lead_score) and `query` (the query_terms terms with df >= 2
   // that weigh most in either unit vector, heaviest first).
@@ -891,6 +937,9 @@ absl::Status StoryOptions::Validate() const {
     return absl::InvalidArgumentError(
         "StoryOptions: burst_exponent in [0, 4], burst_half_life_seconds > 0, burst_prior > 0");
   }
+  if (!(clitic_df_ratio >= 1 && clitic_df_ratio <= 1e6)) {
+    return absl::InvalidArgumentError("StoryOptions.clitic_df_ratio must be in [1, 1e6]");
+  }
   if (source_df_log2_width < 8 || source_df_log2_width > 28) {
     return absl::InvalidArgumentError("StoryOptions.source_df_log2_width must be in [8, 28]");
   }
@@ -929,7 +978,7 @@ uint32_t StoryClusterer::Assign(uint32_t slot, const StoryFeatures& f, int64_t d
   s.StoreStrings(f);
   if (date != internal::kNoDate) s.max_date = std::max(s.max_date, date);
   s.UpdateRecent(date);
-  s.BuildVector(f, source, final_df, date);
+  s.BuildVector(s.ResolveClitics(f), source, final_df, date);
 
   uint32_t si = kNone;
   bool new_group = true;
@@ -1035,7 +1084,7 @@ std::vector<StorySummary> StoryClusterer::Summaries(size_t top_terms) const {
 namespace {
 
 constexpr char kMagic[8] = {'N', 'Z', 'S', 'T', 'O', 'R', 'Y', '1'};
-constexpr uint32_t kFormatVersion = 4;  // 4: blocked per-source count-min sketch
+constexpr uint32_t kFormatVersion = 5;  // 4: blocked per-source count-min sketch; 5: clitics
 
 class Writer {
  public:
@@ -1116,6 +1165,9 @@ void StoryClusterer::Serialize(std::string* out) const {
   w.Put<uint8_t>(o.refine_batch ? 1 : 0);
   w.Put(o.max_postings);
   w.Put(o.decay_floor);
+  w.Put(o.clitic_min_df);
+  w.Put(o.clitic_df_ratio);
+  w.Put(o.clitic_max_full_df);
 
   w.Put(s.num_counted);
   w.Put(s.pending_counted);
@@ -1237,6 +1289,9 @@ absl::StatusOr<StoryClusterer> StoryClusterer::Deserialize(std::string_view blob
   r.Get(&refine);
   r.Get(&o.max_postings);
   r.Get(&o.decay_floor);
+  r.Get(&o.clitic_min_df);
+  r.Get(&o.clitic_df_ratio);
+  r.Get(&o.clitic_max_full_df);
   o.lead_score = lead_score != 0;
   o.refine_batch = refine != 0;
   o.source_df_log2_width = log2w;

@@ -48,6 +48,7 @@ struct StoryFeaturizerState {
 
   struct Slot {
     uint64_t id;
+    uint64_t alt_id;
     uint32_t stamp;
     uint16_t title_tf, body_tf, lead_tf;
   };
@@ -55,9 +56,9 @@ struct StoryFeaturizerState {
   StoryTermizer termizer;
   TextAnalyzer analyzer;
   std::vector<std::string_view> title_tokens;
-  std::string skeleton_buf;
+  std::string skeleton_buf, clitic_buf;
   // Open-addressing accumulation table; a slot is live when its stamp equals `stamp`.
-  std::vector<Slot> table = std::vector<Slot>(1024, Slot{0, 0, 0, 0, 0});
+  std::vector<Slot> table = std::vector<Slot>(1024, Slot{0, 0, 0, 0, 0, 0});
   std::vector<uint32_t> used;
   uint32_t stamp = 0;
   absl::flat_hash_set<uint64_t> emitted;
@@ -65,7 +66,7 @@ struct StoryFeaturizerState {
 
   void Grow() {
     std::vector<Slot> old = std::move(table);
-    table.assign(old.size() * 2, Slot{0, 0, 0, 0, 0});
+    table.assign(old.size() * 2, Slot{0, 0, 0, 0, 0, 0});
     used.clear();
     for (const Slot& s : old) {
       if (s.stamp != stamp) continue;
@@ -87,11 +88,24 @@ struct StoryFeaturizerState {
     while (table[h].stamp == stamp && table[h].id != id) h = (h + 1) & mask;
     Slot& s = table[h];
     if (s.stamp != stamp) {
-      s = Slot{id, stamp, 0, 0, 0};
+      s = Slot{id, StoryFeatures::kNoAlt, stamp, 0, 0, 0};
       used.push_back(static_cast<uint32_t>(h));
       if (termizer.options().emit_strings && emitted.insert(id).second) {
         out->new_strings.emplace_back(term);
         out->new_string_ids.push_back(id);
+      }
+      std::string_view alt = termizer.CliticCandidate(term, &clitic_buf);
+      if (!alt.empty()) {
+        std::string_view alt_key = alt;
+        if (termizer.options().fold_variants) alt_key = Skeleton(alt, &skeleton_buf);
+        const uint64_t alt_id = HashTerm(alt_key);
+        if (alt_id != id) {
+          s.alt_id = alt_id;
+          if (termizer.options().emit_strings && emitted.insert(alt_id).second) {
+            out->new_strings.emplace_back(alt);
+            out->new_string_ids.push_back(alt_id);
+          }
+        }
       }
     }
     if (part == kTitle) {
@@ -137,7 +151,8 @@ void StoryFeaturizer::Featurize(std::string_view title,
   out->Clear();
   s.out = out;
   if (++s.stamp == 0) {  // stamp wrapped: reset the table once every 2^32 documents
-    std::fill(s.table.begin(), s.table.end(), internal::StoryFeaturizerState::Slot{0, 0, 0, 0, 0});
+    std::fill(s.table.begin(), s.table.end(),
+              internal::StoryFeaturizerState::Slot{0, 0, 0, 0, 0, 0});
     s.stamp = 1;
   }
   s.used.clear();
@@ -152,7 +167,7 @@ void StoryFeaturizer::Featurize(std::string_view title,
   out->terms.reserve(s.used.size());
   for (uint32_t h : s.used) {
     const auto& slot = s.table[h];
-    out->terms.push_back({slot.id, slot.title_tf, slot.body_tf, slot.lead_tf});
+    out->terms.push_back({slot.id, slot.title_tf, slot.body_tf, slot.lead_tf, slot.alt_id});
   }
   std::sort(out->terms.begin(), out->terms.end(),
             [](const StoryFeatures::Term& a, const StoryFeatures::Term& b) { return a.id < b.id; });

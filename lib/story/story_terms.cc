@@ -198,6 +198,44 @@ void StoryTermizer::ForEachTerm(std::span<const std::string_view> tok,
   }
 }
 
+std::string_view StoryTermizer::CliticCandidate(std::string_view term, std::string* buf) const {
+  if (!options_.stem || !internal::IsArabicWord(term)) return {};
+  const auto& info = tables_->info;
+  auto is_protected = [&info](std::string_view t) {
+    auto it = info.find(ToAbsl(t));
+    return it != info.end() && it->second.protect;
+  };
+  if (is_protected(term)) return {};
+  static constexpr std::string_view kPrefixes[] = {"ب", "ل", "ف", "ك"};
+  static constexpr std::string_view kSuffixes[] = {"نا", "هم", "كم", "ها"};
+  std::string_view t = term;
+  bool changed = false;
+  for (std::string_view p : kPrefixes) {
+    if (t.size() >= 8 && internal::StartsWith(t, p)) {  // >= 3 letters remain
+      t.remove_prefix(p.size());
+      changed = true;
+      break;
+    }
+  }
+  bool teh = false;
+  for (std::string_view x : kSuffixes) {
+    if (t.size() >= 10 && internal::EndsWith(t, x)) {
+      t.remove_suffix(x.size());
+      changed = true;
+      teh = internal::EndsWith(t, "ت");
+      break;
+    }
+  }
+  if (!changed) return {};
+  if (teh) {  // لحمتنا -> لحمت -> لحمه (ar-nd-1 folds ة to ه)
+    buf->assign(t.substr(0, t.size() - 2));
+    buf->append("ه");
+    t = *buf;
+  }
+  std::string_view stem = internal::LightStem(t, is_protected);  // a view into term or *buf
+  return stem.size() < 6 ? std::string_view() : stem;
+}
+
 absl::StatusOr<std::vector<std::string>> LoadWordList(const std::string& path) {
   std::ifstream in(path);
   if (!in) return absl::NotFoundError(absl::StrCat("cannot open word list ", path));

@@ -112,6 +112,9 @@ StoryOptions Defaults() {
     if (p.first == "merge") o.merge_stories = v != 0;
     if (p.first == "window_days") o.window_seconds = static_cast<int64_t>(v * 86400);
     if (p.first == "decay_floor") o.decay_floor = v;
+    if (p.first == "clitic_min_df") o.clitic_min_df = static_cast<uint32_t>(v);
+    if (p.first == "clitic_df_ratio") o.clitic_df_ratio = v;
+    if (p.first == "clitic_max_full_df") o.clitic_max_full_df = static_cast<uint32_t>(v);
     if (p.first == "half_life_days") o.decay_half_life_seconds = static_cast<int64_t>(v * 86400);
     if (p.first == "title_weight") o.title_weight = v;
     if (p.first == "lead_weight") o.lead_weight = v;

@@ -32,11 +32,16 @@
 namespace nazir {
 
 struct StoryFeatures {
+  static constexpr uint64_t kNoAlt = ~uint64_t{0};
   struct Term {
     uint64_t id;        // < 2^63
     uint16_t title_tf;  // occurrences in the title (saturating)
     uint16_t body_tf;   // occurrences in the body (its first max_body_tokens; saturating)
     uint16_t lead_tf;   // of which in the lead (first lead_tokens body tokens)
+    // The id of the term's clitic candidate (StoryTermizer::CliticCandidate: بعسير -> عسير),
+    // or kNoAlt. StoryClusterer counts the term under `id` and reads it as `alt_id` when the
+    // corpus supports that (StoryOptions::clitic_min_df).
+    uint64_t alt_id = kNoAlt;
   };
   std::vector<Term> terms;  // sorted by id, unique
 

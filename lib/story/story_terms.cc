@@ -208,21 +208,24 @@ std::string_view StoryTermizer::CliticCandidate(std::string_view term, std::stri
   if (is_protected(term)) return {};
   static constexpr std::string_view kPrefixes[] = {"ب", "ل", "ف", "ك"};
   static constexpr std::string_view kSuffixes[] = {"نا", "هم", "كم", "ها"};
+  // One clitic: a suffix if the term has one (لحمتنا: ل here is part of the word), else a
+  // prefix. A single candidate keeps Term small; the corpus decides whether it is right.
   std::string_view t = term;
   bool changed = false;
-  for (std::string_view p : kPrefixes) {
-    if (t.size() >= 8 && internal::StartsWith(t, p)) {  // >= 3 letters remain
-      t.remove_prefix(p.size());
-      changed = true;
-      break;
-    }
-  }
   bool teh = false;
   for (std::string_view x : kSuffixes) {
-    if (t.size() >= 10 && internal::EndsWith(t, x)) {
+    if (t.size() >= 10 && internal::EndsWith(t, x)) {  // >= 3 letters remain
       t.remove_suffix(x.size());
       changed = true;
       teh = internal::EndsWith(t, "ت");
+      break;
+    }
+  }
+  for (std::string_view p : kPrefixes) {
+    if (changed) break;
+    if (t.size() >= 8 && internal::StartsWith(t, p)) {  // >= 3 letters remain
+      t.remove_prefix(p.size());
+      changed = true;
       break;
     }
   }

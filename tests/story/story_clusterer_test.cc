@@ -305,6 +305,60 @@ TEST_F(StoryClustererTest, SpellingVariantsDoNotSplitAStory) {
   }
 }
 
+TEST_F(StoryClustererTest, RareCliticFormIsReadAsItsCommonStem) {
+  // 30 background documents mention عسير; one document writes only بعسير (df 1). With the
+  // clitic reading its vector holds عسير (df 30); without it, the unshared بعسير.
+  std::mt19937 rng(5);
+  std::vector<StoryFeatures> background;
+  for (int i = 0; i < 300; ++i) {
+    background.push_back(Features("", RandomText(&rng, 40) + (i % 10 == 0 ? " عسير" : "")));
+  }
+  const StoryFeatures doc = Features("انفجار بعسير", "انفجار بعسير " + RandomText(&rng, 8));
+  for (uint32_t min_df : {20u, 0u}) {
+    StoryOptions opt;
+    opt.clitic_min_df = min_df;
+    auto sc = StoryClusterer::Create(opt);
+    ASSERT_TRUE(sc.ok());
+    uint32_t slot = 0;
+    for (const auto& f : background) sc->Assign(slot++, f, k2015, 2, StoryClusterer::kNone);
+    const uint32_t story = sc->Assign(slot++, doc, k2015, 1, StoryClusterer::kNone);
+    std::vector<std::string> top;
+    for (const StorySummary& s : sc->Summaries(64)) {
+      if (s.anchor == story) top = s.top_terms;
+    }
+    ASSERT_FALSE(top.empty());
+    const bool stem = std::find(top.begin(), top.end(), "عسير") != top.end();
+    const bool full = std::find(top.begin(), top.end(), "بعسير") != top.end();
+    if (min_df != 0) {
+      EXPECT_TRUE(stem && !full) << "بعسير not read as عسير";
+    } else {
+      EXPECT_TRUE(full && !stem) << "control: without the clitic reading بعسير stays";
+    }
+  }
+}
+
+TEST_F(StoryClustererTest, FrequentCliticFormIsKept) {
+  // A full form that is itself common (df > clitic_max_full_df) keeps its own reading.
+  std::mt19937 rng(6);
+  std::vector<StoryFeatures> background;
+  for (int i = 0; i < 600; ++i) {
+    std::string extra = i % 5 == 0 ? " عسير" : (i % 40 == 1 ? " بعسير" : "");
+    background.push_back(Features("", RandomText(&rng, 40) + extra));
+  }
+  const StoryFeatures doc = Features("انفجار بعسير", "انفجار بعسير " + RandomText(&rng, 8));
+  auto sc = StoryClusterer::Create();
+  ASSERT_TRUE(sc.ok());
+  uint32_t slot = 0;
+  for (const auto& f : background) sc->Assign(slot++, f, k2015, 2, StoryClusterer::kNone);
+  const uint32_t story = sc->Assign(slot++, doc, k2015, 1, StoryClusterer::kNone);
+  std::vector<std::string> top;
+  for (const StorySummary& s : sc->Summaries(64)) {
+    if (s.anchor == story) top = s.top_terms;
+  }
+  EXPECT_NE(std::find(top.begin(), top.end(), "بعسير"), top.end());
+  EXPECT_EQ(std::find(top.begin(), top.end(), "عسير"), top.end());
+}
+
 TEST_F(StoryClustererTest, NearDuplicateHintJoinsAndUpdatesSummary) {
   std::mt19937 rng(5);
   auto sc = StoryClusterer::Create();
@@ -371,6 +425,9 @@ TEST(StoryOptionsTest, Validate) {
   o = {};
   o.doc_terms = 0;
   EXPECT_FALSE(StoryClusterer::Create(o).ok());
+  o = {};
+  o.clitic_df_ratio = 0.5;
+  EXPECT_FALSE(o.Validate().ok());
 }
 
 }  // namespace

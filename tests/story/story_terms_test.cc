@@ -3,6 +3,7 @@
 // canonicalization, stemming protection and the built-in lists.
 #include "nazir/story/story_terms.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -139,6 +140,37 @@ TEST_F(DefaultListsTest, StemmingCanBeDisabled) {
   EXPECT_EQ(TermsOf(*t, *analyzer_, "المفاوضات السورية في 3 مارس"), "المفاوضات السوريه 3 month:03");
 }
 
+TEST_F(DefaultListsTest, CliticCandidates) {
+  std::string buf;
+  auto candidate = [&](std::string_view raw) {
+    std::string term = Terms(raw);  // as ForEachTerm emits it
+    return std::string(termizer_->CliticCandidate(term, &buf));
+  };
+  EXPECT_EQ(Terms("بعسير"), "بعسير");  // the light stemmer keeps ب
+  EXPECT_EQ(candidate("بعسير"), "عسير");
+  EXPECT_EQ(candidate("لعسير"), "عسير");
+  EXPECT_EQ(candidate("فالمسجد"), "");  // فال is a Lucene prefix: nothing left to strip
+  EXPECT_EQ(Terms("فالمسجد"), "مسجد");
+  // A suffix goes first (ل in لحمتنا is part of the word); a ت before it is a teh marbuta.
+  EXPECT_EQ(candidate("لحمتنا"), "لحم");
+  EXPECT_EQ(Terms("لحمة"), "لحم");
+  EXPECT_EQ(candidate("تزيدنا"), "تزيد");
+  EXPECT_EQ(candidate("قادتهم"), "قاد");
+  EXPECT_EQ(candidate("بلادكم"), "بلاد");
+  // Nothing to strip, too short after stripping, protected, not an Arabic word.
+  EXPECT_EQ(candidate("عسير"), "");
+  EXPECT_EQ(candidate("بحث"), "");
+  EXPECT_EQ(candidate("لبنان"), "");
+  EXPECT_EQ(candidate("bashar"), "");
+  EXPECT_EQ(termizer_->CliticCandidate("month:08", &buf), "");
+  // Without stemming there are no candidates.
+  StoryTermOptions opt;
+  opt.stem = false;
+  auto plain = StoryTermizer::Create(opt);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->CliticCandidate("بعسير", &buf), "");
+}
+
 TEST(StoryTermsLists, BuiltInListsAreNonTrivialAndLoad) {
   EXPECT_GT(DefaultStoryStopwords().size(), 200u);
   EXPECT_GT(DefaultStoryProtectedTerms().size(), 100u);
@@ -204,6 +236,32 @@ TEST(StoryFeaturizerTest, CountsTitleAndBodySeparatelySortedUnique) {
   fz->Featurize("بيلوسوف في سوريا", body, &g);
   EXPECT_TRUE(g.new_strings.empty());
   EXPECT_EQ(g.terms.size(), f.terms.size());
+}
+
+TEST(StoryFeaturizerTest, EmitsTheCliticCandidateId) {
+  auto fz = StoryFeaturizer::Create();
+  ASSERT_TRUE(fz.ok()) << fz.status();
+  std::vector<std::string_view> body = {"تفجير", "بعسير", "عسير", "لحمتنا"};
+  StoryFeatures f;
+  fz->Featurize("", body, &f);
+  auto find = [&](std::string_view term) -> const StoryFeatures::Term* {
+    for (const auto& t : f.terms) {
+      if (t.id == StoryTermId(term)) return &t;
+    }
+    return nullptr;
+  };
+  ASSERT_EQ(f.terms.size(), 4u);
+  ASSERT_NE(find("بعسير"), nullptr);
+  EXPECT_EQ(find("بعسير")->alt_id, StoryTermId("عسير"));
+  ASSERT_NE(find("لحمتنا"), nullptr);
+  EXPECT_EQ(find("لحمتنا")->alt_id, StoryTermId("لحم"));
+  ASSERT_NE(find("عسير"), nullptr);
+  EXPECT_EQ(find("عسير")->alt_id, StoryFeatures::kNoAlt);
+  ASSERT_NE(find("تفجير"), nullptr);
+  EXPECT_EQ(find("تفجير")->alt_id, StoryFeatures::kNoAlt);
+  // The candidate's spelling is emitted too (for summaries): لحم is new, عسير was emitted.
+  EXPECT_EQ(f.new_strings.size(), 5u);
+  EXPECT_NE(std::find(f.new_strings.begin(), f.new_strings.end(), "لحم"), f.new_strings.end());
 }
 
 TEST(StoryFeaturizerTest, MaxBodyTokensLimitsTheLead) {

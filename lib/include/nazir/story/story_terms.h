@@ -110,8 +110,9 @@ class StoryTermizer {
                    absl::FunctionRef<void(std::string_view)> sink) const;
 
   // Clitic candidate of a term as ForEachTerm emits it: the term with one attached clitic
-  // the light stemmer keeps removed (prefix ب ل ف ك, suffix نا هم كم ها; a ت left before
-  // the suffix is read as the folded teh marbuta ه), light-stemmed again (بعسير -> عسير,
+  // the light stemmer keeps removed (a suffix نا هم كم ها if there is one, else a prefix
+  // ب ل ف ك; a ت left before the suffix is read as the folded teh marbuta ه), light-stemmed
+  // again (بعسير -> عسير,
   // لحمتنا -> لحم, تزيدنا -> تزيد). At least 3 letters must remain. Returns an empty view if
   // no clitic applies, the term is protected or not an Arabic word, or stemming is off. The
   // result is a view into `term` or into *buf. Whether the candidate is the right reading is

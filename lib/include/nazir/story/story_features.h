@@ -40,7 +40,8 @@ struct StoryFeatures {
     uint16_t lead_tf;   // of which in the lead (first lead_tokens body tokens)
     // The id of the term's clitic candidate (StoryTermizer::CliticCandidate: بعسير -> عسير),
     // or kNoAlt. StoryClusterer counts the term under `id` and reads it as `alt_id` when the
-    // corpus supports that (StoryOptions::clitic_min_df).
+    // corpus supports that (StoryOptions::clitic_min_df). Makes Term 24 bytes (was 16): a
+    // caller that keeps features of a whole batch pays 8 bytes more per term.
     uint64_t alt_id = kNoAlt;
   };
   std::vector<Term> terms;  // sorted by id, unique

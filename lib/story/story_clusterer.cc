@@ -320,45 +320,70 @@ struct StoryClustererState {
   // clitic_min_df): `f` itself if no term is read as its alt_id, else `resolved` (sorted by id,
   // a term present under both forms merged, tfs summed).
   StoryFeatures resolved;
+  std::vector<uint32_t> alt_terms;        // indices of the terms with an alt_id
+  std::vector<StoryFeatures::Term> subs;  // terms read as their alt_id (id = alt_id)
+  std::vector<uint32_t> subs_at;          // their indices in the document's terms
   const StoryFeatures& ResolveClitics(const StoryFeatures& f) {
     if (opt.clitic_min_df == 0) return f;
-    bool any = false;
-    for (const StoryFeatures::Term& t : f.terms) {
-      if (t.alt_id == StoryFeatures::kNoAlt) continue;
-      const TermStat* as = df.Find(t.alt_id);
-      if (as == nullptr || as->df < opt.clitic_min_df) continue;
+    alt_terms.clear();
+    for (size_t i = 0; i < f.terms.size(); ++i) {
+      if (f.terms[i].alt_id != StoryFeatures::kNoAlt) alt_terms.push_back(static_cast<uint32_t>(i));
+    }
+    auto prefetch = [&](size_t k) {
+      if (k >= alt_terms.size()) return;
+      df.Prefetch(f.terms[alt_terms[k]].id);
+      df.Prefetch(f.terms[alt_terms[k]].alt_id);
+    };
+    for (size_t k = 0; k < kPrefetchAhead; ++k) prefetch(k);
+    subs.clear();
+    subs_at.clear();
+    for (size_t k = 0; k < alt_terms.size(); ++k) {
+      prefetch(k + kPrefetchAhead);
+      const StoryFeatures::Term& t = f.terms[alt_terms[k]];
       const TermStat* fs = df.Find(t.id);
       const double full = fs == nullptr ? 0.0 : fs->df;
-      if (full > opt.clitic_max_full_df || as->df < opt.clitic_df_ratio * full) continue;
-      if (!any) {
-        resolved.terms.assign(f.terms.begin(), f.terms.end());
-        any = true;
+      if (full > opt.clitic_max_full_df) continue;
+      const TermStat* as = df.Find(t.alt_id);
+      if (as == nullptr || as->df < opt.clitic_min_df || as->df < opt.clitic_df_ratio * full) {
+        continue;
       }
-      StoryFeatures::Term& r = resolved.terms[static_cast<size_t>(&t - f.terms.data())];
-      r.id = t.alt_id;
-      r.alt_id = StoryFeatures::kNoAlt;
+      subs.push_back(t);
+      subs.back().id = t.alt_id;
+      subs.back().alt_id = StoryFeatures::kNoAlt;
+      subs_at.push_back(alt_terms[k]);  // ascending
     }
-    if (!any) return f;
+    if (subs.empty()) return f;
+    // The kept terms are still sorted by id: merge the (few) read terms into them.
+    std::sort(
+        subs.begin(), subs.end(),
+        [](const StoryFeatures::Term& a, const StoryFeatures::Term& b) { return a.id < b.id; });
     auto& v = resolved.terms;
-    std::sort(v.begin(), v.end(), [](const StoryFeatures::Term& a, const StoryFeatures::Term& b) {
-      return a.id < b.id;
-    });
+    v.clear();
     auto sat = [](uint16_t a, uint16_t b) {
       return static_cast<uint16_t>(std::min<uint32_t>(uint32_t{a} + b, 0xFFFF));
     };
-    size_t out = 0;
-    for (size_t i = 0; i < v.size(); ++i) {
-      if (out > 0 && v[out - 1].id == v[i].id) {
-        StoryFeatures::Term& m = v[out - 1];
-        m.title_tf = sat(m.title_tf, v[i].title_tf);
-        m.body_tf = sat(m.body_tf, v[i].body_tf);
-        m.lead_tf = sat(m.lead_tf, v[i].lead_tf);
+    auto push = [&v, &sat](const StoryFeatures::Term& t) {
+      if (!v.empty() && v.back().id == t.id) {  // a term present under both forms
+        StoryFeatures::Term& m = v.back();
+        m.title_tf = sat(m.title_tf, t.title_tf);
+        m.body_tf = sat(m.body_tf, t.body_tf);
+        m.lead_tf = sat(m.lead_tf, t.lead_tf);
         m.alt_id = StoryFeatures::kNoAlt;
       } else {
-        v[out++] = v[i];
+        v.push_back(t);
       }
+    };
+    size_t skip = 0, j = 0;
+    for (size_t i = 0; i < f.terms.size(); ++i) {
+      if (skip < subs_at.size() && subs_at[skip] == i) {
+        ++skip;
+        continue;
+      }
+      const StoryFeatures::Term& t = f.terms[i];
+      while (j < subs.size() && subs[j].id <= t.id) push(subs[j++]);
+      push(t);
     }
-    v.resize(out);
+    while (j < subs.size()) push(subs[j++]);
     return resolved;
   }
 

@@ -16,7 +16,9 @@
 //      vocabulary; see burst_exponent). The doc_terms heaviest terms are kept, scaled by the
 //      norm of the full vector (so truncation never inflates cosines); terms no other document
 //      has (df = 1 with batch counts) are dropped. Rare terms and names count for more than
-//      common words through idf.
+//      common words through idf. Before weighting, a rare term with a common clitic-stripped
+//      form (StoryFeatures::Term::alt_id, e.g. بعسير -> عسير) is read as that form
+//      (clitic_min_df).
 //   2. Candidates. An inverted index maps each story's index_terms heaviest centroid terms to
 //      the story; the document's query_terms heaviest terms (of the full and the lead vector)
 //      are looked up, skipping posting lists longer than max_postings; a story must be found

@@ -78,9 +78,17 @@ void PendingFeatures::Add(uint32_t slot, const StoryFeatures& f) {
     chunks_.back().reserve(std::max(kChunk, n));
   }
   auto& chunk = chunks_.back();
-  Span span{static_cast<uint32_t>(chunks_.size() - 1), static_cast<uint32_t>(chunk.size()),
-            static_cast<uint32_t>(n), static_cast<uint32_t>(strings_.size()), 0};
-  chunk.insert(chunk.end(), f.terms.begin(), f.terms.end());
+  Span span{static_cast<uint32_t>(chunks_.size() - 1),
+            static_cast<uint32_t>(chunk.size()),
+            static_cast<uint32_t>(n),
+            static_cast<uint32_t>(strings_.size()),
+            0,
+            alt_ids_.size()};
+  for (const StoryFeatures::Term& t : f.terms) {
+    const bool alt = t.alt_id != StoryFeatures::kNoAlt;
+    chunk.push_back({t.id, t.title_tf, t.body_tf, t.lead_tf, static_cast<uint16_t>(alt)});
+    if (alt) alt_ids_.push_back(t.alt_id);
+  }
   const size_t m = std::min(f.new_strings.size(), f.new_string_ids.size());
   strings_.insert(strings_.end(), f.new_strings.begin(), f.new_strings.begin() + m);
   string_ids_.insert(string_ids_.end(), f.new_string_ids.begin(), f.new_string_ids.begin() + m);
@@ -93,8 +101,17 @@ bool PendingFeatures::Get(uint32_t slot, StoryFeatures* out) const {
   auto it = spans_.find(slot);
   if (it == spans_.end()) return false;
   const Span& s = it->second;
-  const auto& chunk = chunks_[s.chunk];
-  out->terms.assign(chunk.begin() + s.offset, chunk.begin() + s.offset + s.count);
+  const Packed* p = chunks_[s.chunk].data() + s.offset;
+  uint64_t alt = s.alt_begin;
+  out->terms.resize(s.count);
+  for (uint32_t i = 0; i < s.count; ++i) {
+    StoryFeatures::Term& t = out->terms[i];
+    t.id = p[i].id;
+    t.title_tf = p[i].title_tf;
+    t.body_tf = p[i].body_tf;
+    t.lead_tf = p[i].lead_tf;
+    t.alt_id = p[i].has_alt ? alt_ids_[alt++] : StoryFeatures::kNoAlt;
+  }
   out->new_strings.assign(strings_.begin() + s.string_begin,
                           strings_.begin() + s.string_begin + s.string_count);
   out->new_string_ids.assign(string_ids_.begin() + s.string_begin,
@@ -103,7 +120,8 @@ bool PendingFeatures::Get(uint32_t slot, StoryFeatures* out) const {
 }
 
 void PendingFeatures::Clear() {
-  std::vector<std::vector<StoryFeatures::Term>>().swap(chunks_);
+  std::vector<std::vector<Packed>>().swap(chunks_);
+  std::vector<uint64_t>().swap(alt_ids_);
   std::vector<std::string>().swap(strings_);
   std::vector<uint64_t>().swap(string_ids_);
   absl::flat_hash_map<uint32_t, Span>().swap(spans_);
@@ -111,8 +129,8 @@ void PendingFeatures::Clear() {
 
 size_t PendingFeatures::MemoryUsage() const {
   size_t bytes = spans_.capacity() * (sizeof(uint32_t) + sizeof(Span) + 1) +
-                 string_ids_.capacity() * sizeof(uint64_t);
-  for (const auto& c : chunks_) bytes += c.capacity() * sizeof(StoryFeatures::Term);
+                 (string_ids_.capacity() + alt_ids_.capacity()) * sizeof(uint64_t);
+  for (const auto& c : chunks_) bytes += c.capacity() * sizeof(Packed);
   for (const auto& str : strings_) bytes += sizeof(std::string) + str.capacity();
   return bytes;
 }

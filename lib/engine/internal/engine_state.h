@@ -24,8 +24,9 @@
 namespace nazir::internal {
 
 // Story features of documents added but not yet assigned (batch), packed:
-// terms in fixed-size chunks (no per-document vectors, no reallocation copies),
-// spellings beside them. Freed by Clear() once the batch is assigned.
+// 16 bytes per term in fixed-size chunks (no per-document vectors, no
+// reallocation copies), the few clitic alternative ids and the spellings
+// beside them. Freed by Clear() once the batch is assigned.
 class PendingFeatures {
  public:
   void Add(uint32_t slot, const StoryFeatures& f);
@@ -36,11 +37,19 @@ class PendingFeatures {
 
  private:
   static constexpr size_t kChunk = size_t{1} << 16;  // terms per chunk
+  struct Packed {
+    uint64_t id;
+    uint16_t title_tf, body_tf, lead_tf;
+    uint16_t has_alt;  // 1: the next unread entry of alt_ids_ is this term's alt_id
+  };
+  static_assert(sizeof(Packed) == 16);
   struct Span {
     uint32_t chunk, offset, count;
     uint32_t string_begin, string_count;
+    uint64_t alt_begin;
   };
-  std::vector<std::vector<StoryFeatures::Term>> chunks_;
+  std::vector<std::vector<Packed>> chunks_;
+  std::vector<uint64_t> alt_ids_;
   std::vector<std::string> strings_;
   std::vector<uint64_t> string_ids_;
   absl::flat_hash_map<uint32_t, Span> spans_;

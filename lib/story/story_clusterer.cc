@@ -73,13 +73,22 @@ class SourceDf {
   std::vector<uint16_t, LargeAllocator<uint16_t>> counters_;
 };
 
-// Per term: document frequency, and an exponentially decayed count of recent documents
-// containing it (burstiness).
+// Per term: document frequency, an exponentially decayed count of recent documents containing
+// it (burstiness), and the exact document frequency within its dominant source: the first
+// source (with an id < 0xFFFF) that counted it. Most terms appear in one or two outlets, so the
+// per-source count is usually read here (the entry's cache line is loaded anyway) instead of in
+// the count-min sketch, which only counts the other sources.
 struct TermStat {
   uint32_t df = 0;
   float recent = 0;
-  int32_t hour = 0;  // hours since the epoch of the last update of `recent`
+  int32_t hour = 0;     // hours since the epoch of the last update of `recent`
+  uint16_t src = 0;     // dominant source + 1, 0: none yet
+  uint16_t src_df = 0;  // documents of that source containing the term (saturating)
 };
+// The tag of a source in TermStat::src, 0 if it cannot be tracked there.
+inline uint16_t SourceTag(uint32_t source) {
+  return source < 0xFFFFu ? static_cast<uint16_t>(source + 1) : 0;
+}
 
 // Term id -> TermStat, open addressing with linear probing (ids are hashes already), so a
 // lookup can be prefetched; at most 70% full.
@@ -264,6 +273,12 @@ struct StoryClustererState {
   std::vector<double> idf_cache = std::vector<double>(kIdfTable);
   std::vector<uint64_t> idf_valid = std::vector<uint64_t>(kIdfTable, 0);
   uint64_t idf_stamp = 0, idf_n = ~uint64_t{0};
+  // The source discount ln(1 + ns / ds) of the current document by ds (ns is fixed per
+  // document): disc_cache[ds] valid when disc_valid[ds] == disc_stamp.
+  static constexpr uint32_t kDiscTable = 256;
+  std::vector<double> disc_cache = std::vector<double>(kDiscTable);
+  std::vector<uint32_t> disc_valid = std::vector<uint32_t>(kDiscTable, 0);
+  uint32_t disc_stamp = 0;
 
   explicit StoryClustererState(const StoryOptions& o) : opt(o), source_df(o.source_df_log2_width) {
     const double hl = HalfLifeHours();
@@ -274,35 +289,31 @@ struct StoryClustererState {
   }
 
   static constexpr size_t kPrefetchAhead = 8;
-  std::vector<uint64_t> source_keys;  // SourceDf keys of the current document's terms
-
-  // Fills source_keys for f's terms and prefetches the first table lines.
-  void PrepareKeys(const StoryFeatures& f, uint32_t source) {
-    source_keys.resize(f.terms.size());
-    for (size_t i = 0; i < f.terms.size(); ++i) {
-      source_keys[i] = SourceDf::Key(source, f.terms[i].id);
-    }
-    for (size_t i = 0; i < std::min(kPrefetchAhead, f.terms.size()); ++i) {
-      df.Prefetch(f.terms[i].id);
-      source_df.Prefetch(source_keys[i]);
-    }
-  }
-  void PrefetchAhead(const StoryFeatures& f, size_t i) const {
-    if (i + kPrefetchAhead < f.terms.size()) {
-      df.Prefetch(f.terms[i + kPrefetchAhead].id);
-      source_df.Prefetch(source_keys[i + kPrefetchAhead]);
-    }
-  }
 
   void Count(const StoryFeatures& f, uint32_t source) {
     ++num_counted;
     ++source_docs[source];
-    PrepareKeys(f, source);
-    for (size_t i = 0; i < f.terms.size(); ++i) {
-      PrefetchAhead(f, i);
-      ++df[f.terms[i].id].df;
-      source_df.Add(source_keys[i]);
+    const uint16_t tag = SourceTag(source);
+    for (size_t i = 0; i < std::min(kPrefetchAhead, f.terms.size()); ++i) {
+      df.Prefetch(f.terms[i].id);
     }
+    for (size_t i = 0; i < f.terms.size(); ++i) {
+      if (i + kPrefetchAhead < f.terms.size()) df.Prefetch(f.terms[i + kPrefetchAhead].id);
+      TermStat& ts = df[f.terms[i].id];
+      ++ts.df;
+      if (ts.src == 0) ts.src = tag;
+      if (tag != 0 && ts.src == tag) {
+        if (ts.src_df != 0xFFFF) ++ts.src_df;
+      } else {
+        source_df.Add(SourceDf::Key(source, f.terms[i].id));
+      }
+    }
+  }
+  // Documents of `source` containing the term (exact for its dominant source, else the
+  // sketch's estimate).
+  uint32_t SourceCount(const TermStat* ts, uint16_t tag, uint32_t source, uint64_t id) const {
+    if (ts != nullptr && tag != 0 && ts->src == tag) return ts->src_df;
+    return source_df.Count(SourceDf::Key(source, id));
   }
 
   void StoreStrings(const StoryFeatures& f) {
@@ -408,9 +419,25 @@ struct StoryClustererState {
     const double hl = HalfLifeHours();
     auto sit = source_docs.find(source);
     const double ns = (sit == source_docs.end() ? 0.0 : sit->second) + opt.source_prior_docs;
-    PrepareKeys(f, source);
-    for (size_t i = 0; i < f.terms.size(); ++i) {
-      PrefetchAhead(f, i);
+    const uint16_t tag = SourceTag(source);
+    if (++disc_stamp == 0) {
+      std::fill(disc_valid.begin(), disc_valid.end(), 0);
+      disc_stamp = 1;
+    }
+    // Two-stage prefetch: a term's table entry 2k terms ahead; k terms ahead, the entry (now
+    // cached) tells whether its per-source count is in the sketch, whose line is prefetched.
+    const size_t nt = f.terms.size();
+    auto prefetch_sketch = [&](size_t k) {
+      const TermStat* p = df.Find(f.terms[k].id);
+      if (p == nullptr || tag == 0 || p->src != tag) {
+        source_df.Prefetch(SourceDf::Key(source, f.terms[k].id));
+      }
+    };
+    for (size_t k = 0; k < std::min(2 * kPrefetchAhead, nt); ++k) df.Prefetch(f.terms[k].id);
+    for (size_t k = 0; k < std::min(kPrefetchAhead, nt); ++k) prefetch_sketch(k);
+    for (size_t i = 0; i < nt; ++i) {
+      if (i + 2 * kPrefetchAhead < nt) df.Prefetch(f.terms[i + 2 * kPrefetchAhead].id);
+      if (i + kPrefetchAhead < nt) prefetch_sketch(i + kPrefetchAhead);
       const StoryFeatures::Term& t = f.terms[i];
       TermStat* ts;
       if (burst) {
@@ -436,8 +463,21 @@ struct StoryClustererState {
       }
       // The source discount ln(1 + ns / ds) only matters when it is below idf, i.e. when
       // ns / ds < prior_n / (d + prior_df).
-      const double ds = std::max<double>(source_df.Count(source_keys[i]), 1.0);
-      if (ns * (d + prior_df) < prior_n * ds) idf = std::min(idf, std::log1p(ns / ds));
+      const uint32_t dsi = std::max<uint32_t>(SourceCount(ts, tag, source, t.id), 1);
+      const double ds = dsi;
+      if (ns * (d + prior_df) < prior_n * ds) {
+        double disc;
+        if (dsi < kDiscTable && disc_valid[dsi] == disc_stamp) {
+          disc = disc_cache[dsi];
+        } else {
+          disc = std::log1p(ns / ds);
+          if (dsi < kDiscTable) {
+            disc_cache[dsi] = disc;
+            disc_valid[dsi] = disc_stamp;
+          }
+        }
+        idf = std::min(idf, disc);
+      }
       const double iw = idf * Burst(ts, d, n, date);
       const double w = (1.0 + Log(tf)) * iw;
       // The norm is that of the full vector: dropping terms (below) must not inflate cosines.
@@ -1109,7 +1149,8 @@ std::vector<StorySummary> StoryClusterer::Summaries(size_t top_terms) const {
 namespace {
 
 constexpr char kMagic[8] = {'N', 'Z', 'S', 'T', 'O', 'R', 'Y', '1'};
-constexpr uint32_t kFormatVersion = 5;  // 4: blocked per-source count-min sketch; 5: clitics
+// 4: blocked per-source count-min sketch; 5: clitics; 6: dominant-source df in the term table.
+constexpr uint32_t kFormatVersion = 6;
 
 class Writer {
  public:
@@ -1211,6 +1252,8 @@ void StoryClusterer::Serialize(std::string* out) const {
     w.Put(st.df);
     w.Put(st.recent);
     w.Put(st.hour);
+    w.Put(st.src);
+    w.Put(st.src_df);
   }
   std::vector<std::pair<uint32_t, uint32_t>> sd(s.source_docs.begin(), s.source_docs.end());
   std::sort(sd.begin(), sd.end());
@@ -1331,7 +1374,7 @@ absl::StatusOr<StoryClusterer> StoryClusterer::Deserialize(std::string_view blob
   uint64_t n = 0;
   r.Get(&s.recent_docs.recent);
   r.Get(&s.recent_docs.hour);
-  if (!r.Count(&n, 20)) return corrupt("df");
+  if (!r.Count(&n, 24)) return corrupt("df");
   s.df.reserve(n);
   for (uint64_t i = 0; i < n; ++i) {
     uint64_t id = 0;
@@ -1340,6 +1383,8 @@ absl::StatusOr<StoryClusterer> StoryClusterer::Deserialize(std::string_view blob
     r.Get(&st.df);
     r.Get(&st.recent);
     r.Get(&st.hour);
+    r.Get(&st.src);
+    r.Get(&st.src_df);
     if (id >= internal::TermTable::kEmpty >> 1) return corrupt("term id");
     s.df[id] = st;
   }

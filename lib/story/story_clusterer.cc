@@ -219,12 +219,18 @@ struct StoryClustererState {
   }
   // (recent rate / corpus rate) of a term, smoothed with burst_prior pseudo-documents,
   // clamped to [1, 16], raised to burst_exponent.
-  double Burst(const TermStat* ts, double df_t, double n, int64_t date) const {
+  // `all_recent`: RecentDocs(date), the same for every term of a document.
+  double RecentDocs(int64_t date) const {
+    if (!UsesBurst(date)) return 0;
+    return Decayed(recent_docs.recent, recent_docs.hour, static_cast<int32_t>(date / 3600),
+                   HalfLifeHours());
+  }
+  double Burst(const TermStat* ts, double df_t, double n, int64_t date, double all_recent) const {
     if (date == kNoDate || opt.burst_exponent == 0 || ts == nullptr) return 1.0;
     const int32_t hour = static_cast<int32_t>(date / 3600);
     const double hl = HalfLifeHours();
     double r = Decayed(ts->recent, ts->hour, hour, hl);
-    double expected = Decayed(recent_docs.recent, recent_docs.hour, hour, hl) * df_t / n;
+    double expected = all_recent * df_t / n;
     const double b = std::clamp((r + opt.burst_prior) / (expected + opt.burst_prior), 1.0, 16.0);
     if (b == 1.0) return 1.0;
     return opt.burst_exponent == 0.5 ? std::sqrt(b) : std::pow(b, opt.burst_exponent);
@@ -236,6 +242,7 @@ struct StoryClustererState {
   // Stories.
   std::vector<Story> stories;
   std::vector<uint32_t> slot_story;  // slot -> story index, kNone if unassigned
+  std::vector<uint8_t> story_live;   // stories[i].active, compact (read once per posting)
   absl::flat_hash_map<uint64_t, std::vector<uint32_t>> postings;
   std::vector<uint32_t> active;  // indices of active stories (may hold inactive ones)
   int64_t max_date = kNoDate;
@@ -415,6 +422,7 @@ struct StoryClustererState {
       ++idf_stamp;
     }
     const bool burst = UsesBurst(date);
+    const double all_recent = RecentDocs(date);
     const int32_t hour = burst ? static_cast<int32_t>(date / 3600) : 0;
     const double hl = HalfLifeHours();
     auto sit = source_docs.find(source);
@@ -478,7 +486,7 @@ struct StoryClustererState {
         }
         idf = std::min(idf, disc);
       }
-      const double iw = idf * Burst(ts, d, n, date);
+      const double iw = idf * Burst(ts, d, n, date, all_recent);
       const double w = (1.0 + Log(tf)) * iw;
       // The norm is that of the full vector: dropping terms (below) must not inflate cosines.
       full_norm2 += w * w;
@@ -630,7 +638,7 @@ struct StoryClustererState {
       if (list.size() > opt.max_postings) continue;  // not discriminative
       for (size_t j = 0; j < list.size();) {
         const uint32_t si = list[j];
-        if (!stories[si].active) {  // lazily drop stale stories from the index
+        if (!story_live[si]) {  // lazily drop stale stories from the index
           list[j] = list.back();
           list.pop_back();
           continue;
@@ -810,6 +818,7 @@ struct StoryClustererState {
     b.residual2 += a.residual2;
     b.norm = Truncate(&b.centroid, opt.centroid_terms, &b.residual2);
     a.active = false;
+    story_live[from] = 0;
     a.centroid = SparseVec(kDim);
     a.norm = 0;
     a.sources = {};
@@ -935,6 +944,7 @@ struct StoryClustererState {
       if (!s.active || s.parent != si) continue;
       if (s.last_date != kNoDate && s.last_date < horizon) {
         s.active = false;
+        story_live[si] = 0;
         s.norm = Truncate(&s.centroid, opt.summary_terms, &s.residual2);
         s.posted.clear();
         s.posted.shrink_to_fit();
@@ -947,9 +957,9 @@ struct StoryClustererState {
     if (!any) return;
     for (auto it = postings.begin(); it != postings.end();) {
       auto& list = it->second;
-      list.erase(std::remove_if(list.begin(), list.end(),
-                                [this](uint32_t si) { return !stories[si].active; }),
-                 list.end());
+      list.erase(
+          std::remove_if(list.begin(), list.end(), [this](uint32_t si) { return !story_live[si]; }),
+          list.end());
       if (list.empty()) {
         postings.erase(it++);
       } else {
@@ -1060,6 +1070,7 @@ uint32_t StoryClusterer::Assign(uint32_t slot, const StoryFeatures& f, int64_t d
   if (si == kNone) {
     si = static_cast<uint32_t>(s.stories.size());
     s.stories.emplace_back();
+    s.story_live.push_back(1);
     s.stories.back().anchor = slot;
     s.stories.back().parent = si;
     s.active.push_back(si);
@@ -1453,7 +1464,9 @@ absl::StatusOr<StoryClusterer> StoryClusterer::Deserialize(std::string_view blob
     s.arena.append(sp);
   }
   if (!r.ok() || !r.done()) return corrupt("trailing or truncated data");
+  s.story_live.resize(s.stories.size());
   for (uint32_t i = 0; i < s.stories.size(); ++i) {
+    s.story_live[i] = s.stories[i].active ? 1 : 0;
     if (s.stories[i].active) {
       s.active.push_back(i);
       s.IndexStory(i);

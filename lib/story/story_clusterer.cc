@@ -261,7 +261,9 @@ struct StoryClustererState {
   std::vector<uint32_t> visit_stamp;
   std::vector<uint8_t> hits;      // query terms under which a story was found (this stamp)
   std::vector<uint32_t> touched;  // stories found for the current document
+  std::vector<std::vector<uint32_t>*> query_lists;  // posting lists of the query terms
   std::vector<std::pair<float, int64_t>> sort_scratch;
+  std::vector<std::pair<float, uint64_t>> fill_scratch;
   std::vector<std::pair<double, uint32_t>> candidates;  // (decayed doc score, story index)
   uint32_t stamp = 0;
   SparseVec doc{kDim};
@@ -280,12 +282,18 @@ struct StoryClustererState {
   std::vector<double> idf_cache = std::vector<double>(kIdfTable);
   std::vector<uint64_t> idf_valid = std::vector<uint64_t>(kIdfTable, 0);
   uint64_t idf_stamp = 0, idf_n = ~uint64_t{0};
-  // The source discount ln(1 + ns / ds) of the current document by ds (ns is fixed per
-  // document): disc_cache[ds] valid when disc_valid[ds] == disc_stamp.
+  // The source discount ln(1 + ns / ds) by ds for one value of ns (a source's documents plus
+  // source_prior_docs): value[ds] valid when valid[ds] == stamp. One cache per source & 15, so
+  // with batch counts (ns fixed per source) it survives from one document of a source to the
+  // next; a new ns starts a new stamp.
   static constexpr uint32_t kDiscTable = 256;
-  std::vector<double> disc_cache = std::vector<double>(kDiscTable);
-  std::vector<uint32_t> disc_valid = std::vector<uint32_t>(kDiscTable, 0);
-  uint32_t disc_stamp = 0;
+  struct DiscCache {
+    double ns = -1;
+    uint32_t stamp = 0;
+    double value[kDiscTable];
+    uint32_t valid[kDiscTable] = {};
+  };
+  std::vector<DiscCache> disc_caches = std::vector<DiscCache>(16);
 
   explicit StoryClustererState(const StoryOptions& o) : opt(o), source_df(o.source_df_log2_width) {
     const double hl = HalfLifeHours();
@@ -428,9 +436,13 @@ struct StoryClustererState {
     auto sit = source_docs.find(source);
     const double ns = (sit == source_docs.end() ? 0.0 : sit->second) + opt.source_prior_docs;
     const uint16_t tag = SourceTag(source);
-    if (++disc_stamp == 0) {
-      std::fill(disc_valid.begin(), disc_valid.end(), 0);
-      disc_stamp = 1;
+    DiscCache& dc = disc_caches[source & 15];
+    if (dc.ns != ns) {
+      dc.ns = ns;
+      if (++dc.stamp == 0) {
+        std::fill(std::begin(dc.valid), std::end(dc.valid), 0);
+        dc.stamp = 1;
+      }
     }
     // Two-stage prefetch: a term's table entry 2k terms ahead; k terms ahead, the entry (now
     // cached) tells whether its per-source count is in the sketch, whose line is prefetched.
@@ -475,13 +487,13 @@ struct StoryClustererState {
       const double ds = dsi;
       if (ns * (d + prior_df) < prior_n * ds) {
         double disc;
-        if (dsi < kDiscTable && disc_valid[dsi] == disc_stamp) {
-          disc = disc_cache[dsi];
+        if (dsi < kDiscTable && dc.valid[dsi] == dc.stamp) {
+          disc = dc.value[dsi];
         } else {
           disc = std::log1p(ns / ds);
           if (dsi < kDiscTable) {
-            disc_cache[dsi] = disc;
-            disc_valid[dsi] = disc_stamp;
+            dc.value[dsi] = disc;
+            dc.valid[dsi] = dc.stamp;
           }
         }
         idf = std::min(idf, disc);
@@ -518,15 +530,24 @@ struct StoryClustererState {
   // returns the squared mass of the unit vector left out.
   float Fill(std::vector<Weighted>* ws, float Weighted::*w, float inv, bool nonzero,
              SparseVec* out) {
+    // *ws is in StoryFeatures order, i.e. sorted by id (distinct ids). The doc_terms heaviest
+    // are those not lighter than the doc_terms-th heaviest (a strict total order: the same set
+    // as a sort), kept in id order without re-sorting.
     if (ws->size() > opt.doc_terms) {
-      std::nth_element(ws->begin(), ws->begin() + opt.doc_terms, ws->end(),
-                       [w](const Weighted& a, const Weighted& b) {
-                         return a.*w > b.*w || (a.*w == b.*w && a.id < b.id);
-                       });
-      ws->resize(opt.doc_terms);
-      std::sort(ws->begin(), ws->end(),
-                [](const Weighted& a, const Weighted& b) { return a.id < b.id; });
-    }  // else: still in StoryFeatures order, i.e. sorted by id
+      auto heavier = [](const std::pair<float, uint64_t>& a, const std::pair<float, uint64_t>& b) {
+        return a.first > b.first || (a.first == b.first && a.second < b.second);
+      };
+      fill_scratch.clear();
+      for (const Weighted& x : *ws) fill_scratch.emplace_back(x.*w, x.id);
+      const size_t k = opt.doc_terms - 1;
+      std::nth_element(fill_scratch.begin(), fill_scratch.begin() + k, fill_scratch.end(), heavier);
+      const std::pair<float, uint64_t> kth = fill_scratch[k];
+      ws->erase(std::remove_if(ws->begin(), ws->end(),
+                               [&](const Weighted& x) {
+                                 return heavier(kth, {x.*w, x.id});
+                               }),
+                ws->end());
+    }
     out->setZero();
     out->reserve(static_cast<int64_t>(ws->size()));
     double stored2 = 0;
@@ -630,12 +651,21 @@ struct StoryClustererState {
     uint32_t best = StoryClusterer::kNone;
     *best_score = 0;
     bool table_ready = false;
-    // Pass 1: count the query terms under which each story is posted.
+    // Pass 0: all query terms' posting lists found first, their data prefetched (the lookups
+    // and the list reads are independent cache misses).
+    for (const auto& [w, term] : query) postings.prefetch(term);
+    query_lists.clear();
     for (const auto& [w, term] : query) {
       auto pit = postings.find(term);
       if (pit == postings.end()) continue;
       std::vector<uint32_t>& list = pit->second;
       if (list.size() > opt.max_postings) continue;  // not discriminative
+      __builtin_prefetch(list.data());
+      query_lists.push_back(&list);
+    }
+    // Pass 1: count the query terms under which each story is posted.
+    for (std::vector<uint32_t>* lp : query_lists) {
+      std::vector<uint32_t>& list = *lp;
       for (size_t j = 0; j < list.size();) {
         const uint32_t si = list[j];
         if (!story_live[si]) {  // lazily drop stale stories from the index

@@ -767,6 +767,19 @@ struct StoryClustererState {
     return static_cast<float>(std::sqrt(c->squaredNorm() + *residual2));
   }
 
+  // std::lower_bound's index without data-dependent branches (the probes of a posted list are
+  // unpredictable).
+  static size_t LowerBound(const uint64_t* first, size_t n, uint64_t key) {
+    if (n == 0) return 0;
+    const uint64_t* base = first;
+    while (n > 1) {
+      const size_t half = n / 2;
+      base = base[half] < key ? base + half : base;
+      n -= half;
+    }
+    return static_cast<size_t>(base - first) + (*base < key);
+  }
+
   void IndexStory(uint32_t si) {
     Story& s = stories[si];
     std::vector<std::pair<float, int64_t>>& e = sort_scratch;
@@ -780,7 +793,7 @@ struct StoryClustererState {
     }
     for (size_t k = 0; k < m; ++k) {  // posted is kept sorted
       uint64_t id = static_cast<uint64_t>(e[k].second);
-      auto pos = std::lower_bound(s.posted.begin(), s.posted.end(), id);
+      auto pos = s.posted.begin() + LowerBound(s.posted.data(), s.posted.size(), id);
       if (pos != s.posted.end() && *pos == id) continue;
       s.posted.insert(pos, id);
       postings[id].push_back(si);

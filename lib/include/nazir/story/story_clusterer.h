@@ -50,8 +50,9 @@
 // Failure: Create (InvalidArgument from Validate) and Deserialize (DataLoss for a corrupt or
 // foreign blob, FailedPrecondition for another format version) fail; the rest never fails.
 // Misuse (a slot assigned twice) is a NAZIR_CHECK failure.
-// Memory: term table (24 bytes per slot, at most 70% full: 34-69 bytes per distinct term),
-// per-source count-min sketch (2 * 2^source_df_log2_width * 2 bytes), 4 bytes per slot, and per
+// Memory: term table (24 bytes per slot, at most 70% full: 34-69 bytes per distinct term; it
+// also holds the exact df of the term's dominant source), per-source count-min sketch for the
+// other sources (2 * 2^source_df_log2_width * 2 bytes), 4 bytes per slot, and per
 // story at most centroid_terms (id, weight) pairs while it is active, summary_terms after it
 // went stale.
 #ifndef NAZIR_STORY_STORY_CLUSTERER_H_

@@ -40,7 +40,7 @@ t=$(median "${times[@]}"); r=$(median "${rss[@]}")
 awk -v t="$t" -v b="$bytes" -v r="$r" 'BEGIN {
   printf "median of %d: %.2f s wall, %.1f MB/s, peak RSS %.0f MB = %.2fx input (%.0f MB)\n",
          '"$runs"', t, b / 1e6 / t, r / 1024, r * 1024 / b, b / 1e6 }'
-if [[ "$corpus" == *saudinewsnet* && -f "$shared/silver_neardup_pairs.tsv" ]]; then
+if head -c 200 "$out" | grep -q '"id":"snn-' && [[ -f "$shared/silver_neardup_pairs.tsv" ]]; then
   echo "near-duplicates vs silver pairs:"
   "$nazir" eval --pred "$out" --gold-pairs "$shared/silver_neardup_pairs.tsv" | grep -E 'pairwise'
   echo "stories vs datasets/stories/snn_stories_gold.tsv:"

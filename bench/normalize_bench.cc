@@ -9,7 +9,6 @@
 //
 // BM_WhitespaceSplit is a naive baseline (split on ASCII whitespace, no normalization) so that
 // ratios can be read from one run; BM_Reference* is the all-ICU implementation.
-#include <cstdio>
 #include <fstream>
 #include <string>
 #include <string_view>
@@ -17,6 +16,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include "nazir/io/corpus_reader.h"
 #include "nazir/normalize/normalizer.h"
 #include "nazir/normalize/tokenizer.h"
 
@@ -24,110 +24,27 @@
 
 namespace {
 
-void AppendUtf8(uint32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
-// Parses the JSON string starting at line[*i] (the opening quote); advances *i past it.
-std::string ParseJsonString(std::string_view line, size_t* i) {
-  std::string out;
-  size_t k = *i + 1;
-  while (k < line.size() && line[k] != '"') {
-    if (line[k] != '\\' || k + 1 >= line.size()) {
-      out.push_back(line[k++]);
-      continue;
-    }
-    const char esc = line[k + 1];
-    k += 2;
-    switch (esc) {
-      case 'n':
-        out.push_back('\n');
-        break;
-      case 't':
-        out.push_back('\t');
-        break;
-      case 'r':
-        out.push_back('\r');
-        break;
-      case 'b':
-        out.push_back('\b');
-        break;
-      case 'f':
-        out.push_back('\f');
-        break;
-      case 'u': {
-        uint32_t cp = std::stoul(std::string(line.substr(k, 4)), nullptr, 16);
-        k += 4;
-        if (cp >= 0xD800 && cp < 0xDC00 && line.substr(k, 2) == "\\u") {
-          const uint32_t lo = std::stoul(std::string(line.substr(k + 2, 4)), nullptr, 16);
-          cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-          k += 6;
-        }
-        AppendUtf8(cp, &out);
-        break;
-      }
-      default:
-        out.push_back(esc);
-    }
-  }
-  *i = k + 1;
-  return out;
-}
-
-// Title and text of each JSON line (flat objects with string values, as in the corpora).
-void ExtractDocs(std::string_view line, std::vector<std::string>* docs) {
-  std::string doc;
-  size_t i = 0;
-  while ((i = line.find('"', i)) != std::string_view::npos) {
-    const std::string key = ParseJsonString(line, &i);
-    while (i < line.size() && (line[i] == ' ' || line[i] == ':')) ++i;
-    if (i >= line.size() || line[i] != '"') continue;
-    std::string value = ParseJsonString(line, &i);
-    if (key == "title" || key == "text") {
-      if (!doc.empty()) doc += '\n';
-      doc += value;
-    }
-  }
-  if (!doc.empty()) docs->push_back(std::move(doc));
-}
-
-std::vector<std::string> LoadDocs(const std::string& path, bool zstd, size_t max_docs) {
+// Title and text of each article ("title\ntext"), read with nazir's own JSONL
+// reader (which also decompresses .zst).
+std::vector<std::string> LoadDocs(const std::string& path, size_t max_docs) {
   std::vector<std::string> docs;
-  FILE* f = zstd ? popen(("zstd -dc '" + path + "' 2>/dev/null").c_str(), "r")
-                 : std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return docs;
-  std::string line;
-  char buf[1 << 16];
-  while (docs.size() < max_docs && std::fgets(buf, sizeof buf, f) != nullptr) {
-    line += buf;
-    if (line.back() == '\n') {
-      ExtractDocs(line, &docs);
-      line.clear();
+  auto reader = nazir::CorpusReader::Open(path);
+  if (!reader.ok()) return docs;
+  std::vector<nazir::Article> batch;
+  while (docs.size() < max_docs && reader->NextBatch(max_docs - docs.size(), &batch, nullptr)) {
+    for (nazir::Article& a : batch) {
+      std::string doc = std::move(a.title);
+      if (!doc.empty() && !a.text.empty()) doc += '\n';
+      doc += a.text;
+      if (!doc.empty()) docs.push_back(std::move(doc));
     }
   }
-  if (!line.empty() && docs.size() < max_docs) ExtractDocs(line, &docs);
-  zstd ? pclose(f) : std::fclose(f);
   return docs;
 }
 
 const std::vector<std::string>& SeedDocs() {
-  static const auto* docs =
-      new std::vector<std::string>(LoadDocs(NAZIR_SOURCE_DIR "/datasets/seed/seed_docs.jsonl",
-                                            /*zstd=*/false, 1000000));
+  static const auto* docs = new std::vector<std::string>(
+      LoadDocs(NAZIR_SOURCE_DIR "/datasets/seed/seed_docs.jsonl", 1000000));
   return *docs;
 }
 
@@ -135,7 +52,7 @@ const std::vector<std::string>& SaudiDocs() {
   static const auto* docs = [] {
     const std::string path = NAZIR_SHARED_DIR "/datasets/saudinewsnet/saudinewsnet.jsonl.zst";
     if (!std::ifstream(path)) return new std::vector<std::string>();
-    return new std::vector<std::string>(LoadDocs(path, /*zstd=*/true, 2000));
+    return new std::vector<std::string>(LoadDocs(path, 2000));
   }();
   return *docs;
 }

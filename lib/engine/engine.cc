@@ -185,41 +185,34 @@ uint32_t EngineState::GlobalThreshold() const {
                                                                      static_cast<uint32_t>(frac)));
 }
 
-void EngineState::DropBoilerplate(std::vector<uint32_t>* keys, uint32_t src, Scratch& sc) const {
+void EngineState::FlagBoilerplate(std::span<const uint32_t> keys, std::span<const uint32_t> anchors,
+                                  uint32_t src, Scratch& sc) const {
   const uint32_t global_thr = GlobalThreshold();
   const uint32_t source_thr =
       std::min<uint32_t>(options.source_boilerplate_df, DfSketch::kSaturated);
-  sc.df_global.resize(keys->size());
-  sc.df_source.resize(keys->size());
-  df.CountMany(*keys, src, sc.df_global, sc.df_source);
-  size_t out = 0;
-  for (size_t i = 0; i < keys->size(); ++i) {
-    if (sc.df_global[i] < global_thr && sc.df_source[i] < source_thr) (*keys)[out++] = (*keys)[i];
+  sc.df_global.resize(keys.size());
+  sc.df_source.resize(keys.size());
+  df.CountMany(keys, src, sc.df_global, sc.df_source);
+  sc.key_boiler.resize(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    sc.key_boiler[i] = sc.df_global[i] >= global_thr || sc.df_source[i] >= source_thr;
   }
-  keys->resize(out);
+  // Anchors are a subset of the keys (both sorted): take their flags by a
+  // merge instead of counting them again.
+  sc.anchor_boiler.assign(anchors.size(), 0);
+  size_t k = 0;
+  for (size_t i = 0; i < anchors.size(); ++i) {
+    while (k < keys.size() && keys[k] < anchors[i]) ++k;
+    if (k < keys.size() && keys[k] == anchors[i]) sc.anchor_boiler[i] = sc.key_boiler[k];
+  }
 }
 
 bool EngineState::Prepare(uint32_t slot, Scratch& sc) {
   const uint32_t before = static_cast<uint32_t>(store.keys(slot).size());
-  const uint32_t src = source_of[slot];
-  const uint32_t global_thr = GlobalThreshold();
-  const uint32_t source_thr =
-      std::min<uint32_t>(options.source_boilerplate_df, DfSketch::kSaturated);
-  auto drop = [&](std::span<const uint32_t> keys) {
-    sc.df_global.resize(keys.size());
-    sc.df_source.resize(keys.size());
-    df.CountMany(keys, src, sc.df_global, sc.df_source);
-  };
-  auto boiler = [&](uint32_t i, uint32_t) {
-    return sc.df_global[i] >= global_thr || sc.df_source[i] >= source_thr;
-  };
-  // Keys first, then anchors (the counts are recomputed for each array).
-  drop(store.keys(slot));
-  const uint32_t dropped = store.FilterKeys(slot, boiler, [](uint32_t, uint32_t) { return false; });
-  drop(store.anchors(slot));
-  store.FilterKeys(
-      slot, [](uint32_t, uint32_t) { return false; }, boiler);
-  sc.stats.boilerplate_keys_dropped += dropped;
+  FlagBoilerplate(store.keys(slot), store.anchors(slot), source_of[slot], sc);
+  sc.stats.boilerplate_keys_dropped += store.FilterKeys(
+      slot, [&](uint32_t i, uint32_t) { return sc.key_boiler[i] != 0; },
+      [&](uint32_t i, uint32_t) { return sc.anchor_boiler[i] != 0; });
   status[slot] = Classify(slot, before);
   return status[slot] == DocStatus::kOk;
 }
@@ -617,8 +610,16 @@ absl::StatusOr<Assignment> Engine::Query(const DocMeta& meta, std::string_view t
   auto src_it = m.source_ids.find(meta.source);
   const uint32_t src = src_it == m.source_ids.end() ? 0 : src_it->second;
   const uint32_t before = static_cast<uint32_t>(sk.keys.size());
-  m.DropBoilerplate(&sk.keys, src, m.scratch);
-  m.DropBoilerplate(&sk.anchors, src, m.scratch);
+  m.FlagBoilerplate(sk.keys, sk.anchors, src, m.scratch);
+  auto compact = [](std::vector<uint32_t>* v, const std::vector<uint8_t>& drop) {
+    size_t out = 0;
+    for (size_t i = 0; i < v->size(); ++i) {
+      if (!drop[i]) (*v)[out++] = (*v)[i];
+    }
+    v->resize(out);
+  };
+  compact(&sk.keys, m.scratch.key_boiler);
+  compact(&sk.anchors, m.scratch.anchor_boiler);
   if (sk.num_tokens == 0) {
     a.status = DocStatus::kEmpty;
   } else if (sk.num_tokens < m.options.min_tokens || before < m.options.verify.min_shared) {

@@ -64,6 +64,7 @@ struct Scratch {
   std::vector<uint8_t> channel;
   uint32_t epoch = 0;
   std::vector<uint32_t> df_global, df_source;
+  std::vector<uint8_t> key_boiler, anchor_boiler;
   std::vector<StarGroups::Neighbor> neighbors;
   std::vector<StarGroups::Edge> edges;  // batch: verified pairs found
   std::vector<VerifiedPair> pairs;      // batch: recorded pairs
@@ -86,8 +87,10 @@ struct EngineState {
   // Touches only `slot` and `scratch`: safe to run for different slots in
   // parallel.
   bool Prepare(uint32_t slot, Scratch& scratch);
-  // Removes, in place, the keys that are boilerplate for source `src`.
-  void DropBoilerplate(std::vector<uint32_t>* keys, uint32_t src, Scratch& scratch) const;
+  // Fills scratch.key_boiler / anchor_boiler: which keys and anchors (a
+  // sorted subset of the keys) are boilerplate for source `src`.
+  void FlagBoilerplate(std::span<const uint32_t> keys, std::span<const uint32_t> anchors,
+                       uint32_t src, Scratch& scratch) const;
   // Fills scratch.neighbors with the verified near-duplicates of `slot` among
   // the indexed documents (with rank[c] < rank[slot] if `rank` is given).
   // Const on the engine: safe to run in parallel.

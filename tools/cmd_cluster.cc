@@ -334,6 +334,8 @@ int Run(int argc, char** argv) {
   report_issues();
   if (!reader->status().ok()) return Fail(reader->status());
   const double sketch_seconds = progress.Seconds();
+  const EngineStats before_grouping = (*engine)->Stats();
+  const double rss_after_sketch = PeakRssBytes();
   (*engine)->AssignPending([&](uint64_t done, uint64_t all) {
     progress.Update("grouping", done, 0, all ? static_cast<double>(done) / all : -1);
   });
@@ -394,6 +396,11 @@ int Run(int argc, char** argv) {
                    st.memory_store / 1e6, st.memory_lsh / 1e6, st.memory_simhash / 1e6,
                    st.memory_anchors / 1e6, st.memory_df / 1e6, st.memory_story / 1e6,
                    st.memory_meta / 1e6);
+      std::fprintf(stderr,
+                   "nazir cluster: memory before grouping %.0f MB (story features and "
+                   "statistics %.0f), peak RSS after sketching %.0f MB\n",
+                   before_grouping.memory_bytes / 1e6, before_grouping.memory_story / 1e6,
+                   rss_after_sketch / 1e6);
     }
     if (total_issues > 0) {
       std::string kinds;

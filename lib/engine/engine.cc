@@ -382,12 +382,25 @@ void EngineState::AssignBatch(std::span<const uint32_t> order,
   for (int64_t i = 0; i < n; ++i) {
     rank[order[i]] = static_cast<uint32_t>(i);
     if (usable[i]) {
-      IndexInsert(order[i]);
       nodes.push_back(order[i]);
     } else {
       groups.AssignSingleton(order[i]);
     }
   }
+  // The anchor index and the LSH + SimHash tables are independent
+  // structures: fill them concurrently, each in date order (the result is
+  // the same as IndexInsert() one document at a time).
+#pragma omp parallel sections num_threads(std::min(threads, 2))
+  {
+#pragma omp section
+    for (uint32_t s : nodes) anchor_index.Insert(s, store.anchors(s));
+#pragma omp section
+    for (uint32_t s : nodes) {
+      if (store.has_lsh_keys(s)) lsh.InsertKeys(s, store.lsh_keys(s));
+      simhash_index.Insert(s, store.simhash(s));
+    }
+  }
+  for (uint32_t s : nodes) indexed[s] = 1;
   if (progress) progress(n / 2, n);
   // 3. Verify each document against the earlier ones, in parallel.
   timer.emplace(&stats.seconds_verify);

@@ -3,7 +3,7 @@
 namespace nazir {
 
 void AnchorIndex::Insert(uint32_t slot, std::span<const uint32_t> anchors) {
-  for (uint32_t a : anchors) postings_.Add(a, slot, kMaxPostings);
+  postings_.AddMany(anchors, slot, kMaxPostings);
 }
 
 void AnchorIndex::Remove(uint32_t slot, std::span<const uint32_t> anchors) {

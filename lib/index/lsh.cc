@@ -51,7 +51,7 @@ void LshIndex::BandKeys(std::span<const uint32_t> sig, std::span<uint32_t> keys)
 }
 
 void LshIndex::InsertKeys(uint32_t slot, std::span<const uint32_t> keys) {
-  for (uint32_t key : keys) buckets_.Add(key, slot);
+  buckets_.AddMany(keys, slot);
 }
 
 void LshIndex::RemoveKeys(uint32_t slot, std::span<const uint32_t> keys) {

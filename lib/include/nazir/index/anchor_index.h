@@ -44,7 +44,7 @@ class AnchorIndex {
   // times. Allocation-free.
   template <typename Fn>
   void ForEachPosting(std::span<const uint32_t> anchors, Fn fn) const {
-    for (uint32_t a : anchors) postings_.ForEach(a, fn, kMaxPostings - 1);
+    postings_.ForEachMany(anchors, fn, kMaxPostings - 1);
   }
 
   void Reserve(size_t anchors) { postings_.Reserve(anchors); }

@@ -81,7 +81,7 @@ class LshIndex {
   void RemoveKeys(uint32_t slot, std::span<const uint32_t> keys);
   template <typename Fn>
   void ForEachCandidateKeys(std::span<const uint32_t> keys, Fn fn) const {
-    for (uint32_t key : keys) buckets_.ForEach(key, fn);
+    buckets_.ForEachMany(keys, fn);
   }
 
   // Number of non-empty buckets (for stats and tests).

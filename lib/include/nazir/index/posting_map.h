@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -73,6 +74,18 @@ class PostingMap {
     }
   }
 
+  // Add(keys[i], slot, cap) for every i, with the hash-table probes of later
+  // keys prefetched while earlier ones are inserted (the table is far bigger
+  // than the caches: each probe is a miss).
+  void AddMany(std::span<const Key> keys, uint32_t slot, size_t cap = SIZE_MAX) {
+    const size_t n = keys.size();
+    for (size_t i = 0; i < std::min(n, kPrefetchAhead); ++i) map_.prefetch(keys[i]);
+    for (size_t i = 0; i < n; ++i) {
+      if (i + kPrefetchAhead < n) map_.prefetch(keys[i + kPrefetchAhead]);
+      Add(keys[i], slot, cap);
+    }
+  }
+
   // Number of postings under `key`.
   size_t Count(Key key) const {
     auto it = map_.find(key);
@@ -96,6 +109,18 @@ class PostingMap {
     for (uint32_t slot : l) fn(slot);
   }
 
+  // ForEach(keys[i], fn, max_postings) for every i, in order, with later
+  // probes prefetched.
+  template <typename Fn>
+  void ForEachMany(std::span<const Key> keys, Fn fn, size_t max_postings = SIZE_MAX) const {
+    const size_t n = keys.size();
+    for (size_t i = 0; i < std::min(n, kPrefetchAhead); ++i) map_.prefetch(keys[i]);
+    for (size_t i = 0; i < n; ++i) {
+      if (i + kPrefetchAhead < n) map_.prefetch(keys[i + kPrefetchAhead]);
+      ForEach(keys[i], fn, max_postings);
+    }
+  }
+
   size_t size() const { return map_.size(); }
   bool empty() const { return map_.empty(); }
 
@@ -108,6 +133,8 @@ class PostingMap {
   }
 
  private:
+  static constexpr size_t kPrefetchAhead = 8;
+
   uint32_t NewList() {
     if (!free_.empty()) {
       const uint32_t id = free_.back();

@@ -3,7 +3,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -15,6 +14,7 @@
 #include "nazir/io/json_writer.h"
 
 #include "command.h"
+#include "output.h"
 #include "progress.h"
 #include <omp.h>
 #include <unistd.h>
@@ -105,35 +105,12 @@ void AppendJsonStringArray(std::string* out, const Strings& items) {
   *out += ']';
 }
 
-absl::Status CloseOutput(FILE* f, const std::string& name) {
-  if (f != stdout ? std::fclose(f) != 0 : (std::fflush(f) != 0 || std::ferror(f))) {
-    return absl::DataLossError("error writing " + name);
-  }
-  return absl::OkStatus();
-}
-
-absl::StatusOr<FILE*> OpenOutput(const std::string& path) {
-  FILE* f = std::fopen(path.c_str(), "w");
-  if (!f) return absl::UnavailableError("cannot open " + path + " for writing");
-  return f;
-}
-
 // One JSON object per document, in input order.
 absl::Status WriteAssignments(const Engine& e, FILE* out, const std::string& name) {
   std::string line;
   for (uint32_t slot = 0; slot < e.num_slots(); ++slot) {
-    const Assignment a = e.AssignmentOf(slot);
-    line.assign("{\"id\":");
-    AppendJsonString(&line, a.id);
-    line += ",\"group\":";
-    AppendJsonString(&line, a.group);
-    line += ",\"group_size\":" + std::to_string(a.group_size) + ",\"similarity\":";
-    AppendJsonNumber(&line, a.similarity, 3);
-    line += ",\"status\":\"";
-    line += DocStatusName(a.status);
-    line += "\",\"story\":";
-    AppendJsonString(&line, a.story);
-    line += "}\n";
+    line.clear();
+    AppendAssignmentJson(e.AssignmentOf(slot), &line);
     std::fwrite(line.data(), 1, line.size(), out);
   }
   return CloseOutput(out, name);
@@ -265,19 +242,8 @@ int Run(int argc, char** argv) {
 
   Progress progress;
   std::vector<InputIssue> issues;
-  std::map<IssueKind, int64_t> issue_counts;
-  int64_t skipped_lines = 0;
-  const std::string& path = reader->path();
-  auto report_issues = [&] {
-    for (const InputIssue& is : issues) {
-      if (++issue_counts[is.kind] <= f.max_messages) {
-        progress.Finish();
-        std::fprintf(stderr, "%s\n", FormatIssue(path, is).c_str());
-      }
-      if (is.skipped) ++skipped_lines;
-    }
-    issues.clear();
-  };
+  IssueReporter reporter(reader->path(), f.max_messages, &progress);
+  auto report_issues = [&] { reporter.Report(&issues); };
   uint64_t docs = 0;
   double t_sketch = 0, t_add = 0;  // t_add includes reading the next batch
   auto now = [] { return std::chrono::steady_clock::now(); };
@@ -358,8 +324,7 @@ int Run(int argc, char** argv) {
   }
 
   const EngineStats st = e.Stats();
-  int64_t total_issues = 0;
-  for (const auto& [k, c] : issue_counts) total_issues += c;
+  const int64_t total_issues = reporter.total();
   if (!f.quiet) {
     const double secs = progress.Seconds();
     uint64_t flagged = 0;
@@ -373,7 +338,7 @@ int Run(int argc, char** argv) {
         "(sketch %.2f s), %.1f MB/s, %d threads, peak RSS %.0f MB\n",
         static_cast<unsigned long long>(st.docs), static_cast<unsigned long long>(st.groups),
         static_cast<unsigned long long>(st.multi_doc_groups),
-        static_cast<unsigned long long>(flagged), static_cast<long long>(skipped_lines),
+        static_cast<unsigned long long>(flagged), static_cast<long long>(reporter.skipped_lines()),
         static_cast<long long>(total_issues), secs, sketch_seconds,
         secs > 0 ? reader->bytes_decoded() / 1e6 / secs : 0.0, threads, PeakRssBytes() / 1e6);
     std::fprintf(stderr,
@@ -403,12 +368,8 @@ int Run(int argc, char** argv) {
                    rss_after_sketch / 1e6);
     }
     if (total_issues > 0) {
-      std::string kinds;
-      for (const auto& [k, c] : issue_counts) {
-        kinds +=
-            (kinds.empty() ? "" : ", ") + std::string(IssueKindName(k)) + " " + std::to_string(c);
-      }
-      std::fprintf(stderr, "nazir cluster: input problems by kind: %s\n", kinds.c_str());
+      std::fprintf(stderr, "nazir cluster: input problems by kind: %s\n",
+                   reporter.CountsByKind().c_str());
     }
   }
   return f.strict && total_issues > 0 ? 1 : 0;

@@ -62,7 +62,7 @@ const char kText[] =
 TEST(CliTest, HelpExplainsEveryCommand) {
   CliRun r = Nazir("--help");
   EXPECT_EQ(r.status, 0);
-  for (const char* cmd : {"cluster", "eval", "normalize"}) {
+  for (const char* cmd : {"add", "cluster", "eval", "normalize"}) {
     EXPECT_NE(r.out.find(cmd), std::string::npos) << cmd;
     CliRun h = Nazir(std::string(cmd) + " --help");
     EXPECT_EQ(h.status, 0) << cmd;
@@ -157,3 +157,52 @@ TEST(CliTest, NormalizePrintsTokens) {
 }
 
 }  // namespace
+
+// `nazir add`: the feed pipeline across restarts. Adding a file in two runs
+// (save, reopen) gives the same groups as adding it in one run.
+TEST(CliTest, AddAcrossRestartsMatchesOneRun) {
+  const std::string part1 = Temp("add1.jsonl"), part2 = Temp("add2.jsonl"), all = Temp("all.jsonl");
+  const std::string one = Temp("one.nzi"), two = Temp("two.nzi");
+  {
+    std::ofstream f1(part1), f2(part2), fa(all);
+    const std::string a = Article("w1", kText);
+    const std::string b = Article("other",
+                                  "أعلنت وزارة الصحة اليوم افتتاح مستشفى جديد في مدينة جدة بسعة "
+                                  "مئتي سرير يضم أقساما للطوارئ والعناية المركزة والأطفال");
+    const std::string c = Article("w2", std::string("نقلا عن رويترز ") + kText);
+    const std::string d = Article("w3", std::string(kText) + " وأضاف أن المحادثات ستستمر");
+    f1 << a << "\n" << b << "\n";
+    f2 << c << "\n" << d << "\n";
+    fa << a << "\n" << b << "\n" << c << "\n" << d << "\n";
+  }
+  std::remove(one.c_str());
+  std::remove(two.c_str());
+  CliRun r_all = Nazir("add --index " + one + " " + all);
+  ASSERT_EQ(r_all.status, 0) << r_all.err;
+  EXPECT_NE(r_all.err.find("created index"), std::string::npos) << r_all.err;
+  CliRun r1 = Nazir("add --index " + two + " " + part1);
+  ASSERT_EQ(r1.status, 0) << r1.err;
+  CliRun r2 = Nazir("add --index " + two + " " + part2);
+  ASSERT_EQ(r2.status, 0) << r2.err;
+  EXPECT_NE(r2.err.find("opened index"), std::string::npos) << r2.err;
+  EXPECT_NE(r2.err.find("(2 docs"), std::string::npos) << r2.err;
+  EXPECT_EQ(r1.out + r2.out, r_all.out);
+  simdjson::dom::parser parser;
+  std::vector<std::string> groups;
+  for (const auto& l : Lines(r_all.out)) {
+    simdjson::dom::element doc;
+    ASSERT_EQ(parser.parse(l).get(doc), simdjson::SUCCESS) << l;
+    groups.emplace_back(std::string_view(doc["group"]));
+  }
+  EXPECT_EQ(groups, (std::vector<std::string>{"w1", "other", "w1", "w1"}));
+
+  // An id already in the index is an input problem: reported, skipped.
+  CliRun again = Nazir("add --index " + two + " --no-save " + part2);
+  EXPECT_EQ(again.status, 0) << again.err;
+  EXPECT_NE(again.err.find(part2 + ":1: id \"w2\" is already in the index"), std::string::npos)
+      << again.err;
+  EXPECT_EQ(again.out, "");
+  EXPECT_EQ(Nazir("add --strict --no-save --index " + two + " " + part2).status, 1);
+  EXPECT_EQ(Nazir("add " + part2).status, 2) << "--index is required";
+  for (const std::string& p : {part1, part2, all, one, two}) std::remove(p.c_str());
+}

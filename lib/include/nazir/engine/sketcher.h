@@ -33,7 +33,8 @@ namespace nazir {
 
 struct SketchOptions {
   NormalizerOptions normalizer;
-  // Words per shingle. 4 was measured best on SaudiNewsNet (see README).
+  // Words per shingle. 8 was measured best on SaudiNewsNet (lib/README.md:
+  // 5-7 let reports that reuse quotes pass as copies).
   uint32_t shingle_size = 8;
   // MinHash lanes (k). Multiple of 8, 16..1024.
   uint32_t num_perm = 128;

@@ -1,0 +1,172 @@
+// nazir add: the feed pipeline from the command line. Opens a saved index (or
+// starts one), assigns each new article at once, as Engine::Add does, and
+// saves the index for the next run.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "nazir/base/status.h"
+#include "nazir/engine/engine.h"
+#include "nazir/io/corpus_reader.h"
+
+#include "command.h"
+#include "output.h"
+#include "progress.h"
+#include <omp.h>
+#include <sys/stat.h>
+
+namespace nazir::cli {
+namespace {
+
+constexpr char kDescription[] =
+    "Adds articles (JSONL, the fields of `nazir cluster`) to a saved index one at a\n"
+    "time, in input order, exactly as a feed pipeline embedding the library would\n"
+    "(Engine::Add): each article joins the group of the most similar earlier anchor\n"
+    "it near-duplicates, and a story, at once. Writes one JSON object per added\n"
+    "article ({\"id\", \"group\", \"group_size\", \"similarity\", \"status\", \"story\"},\n"
+    "as of its arrival), then saves the index atomically.\n"
+    "If --index does not exist, a new index with the library's default settings is\n"
+    "started (use `nazir cluster --save` to start one from a batch with other\n"
+    "settings). An id already in the index is an input problem: reported as\n"
+    "FILE:LINE and skipped.";
+
+bool FileExists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+int Fail(const absl::Status& s) {
+  std::fprintf(stderr, "nazir add: %s\n", std::string(s.message()).c_str());
+  return 1;
+}
+
+int Run(int argc, char** argv) {
+  std::string index, output;
+  CorpusFields fields;
+  int64_t threads = 0, batch_docs = 256, max_messages = 20;
+  bool strict = false, quiet = false, no_save = false;
+  ArgParser p("nazir add", "--index FILE.nzi [INPUT.jsonl | -]", kDescription);
+  p.String("index", &index, "the saved index to open (created if it does not exist)");
+  p.String("output", &output, "write results here instead of stdout", 'o');
+  p.Bool("no-save", &no_save, "do not write the index back (a dry run)");
+  p.Int("threads", &threads, "threads that sketch ahead of the one-at-a-time assignment (0 = all)");
+  p.Int("batch-docs", &batch_docs, "documents read and sketched per batch");
+  p.String("id-field", &fields.id, "JSON field holding the id");
+  p.String("text-field", &fields.text, "JSON field holding the text");
+  p.String("title-field", &fields.title, "JSON field holding the title");
+  p.String("date-field", &fields.date, "JSON field holding the date");
+  p.String("source-field", &fields.source, "JSON field holding the source/outlet");
+  p.Int("max-messages", &max_messages, "input problems printed per kind (all are counted)");
+  p.Bool("strict", &strict, "exit with status 1 if any input line had a problem");
+  p.Bool("quiet", &quiet, "no summary line");
+  if (int rc = p.Parse(argc, argv); rc >= 0) return rc;
+  if (index.empty()) {
+    std::fprintf(stderr, "nazir add: --index is required\n");
+    return 2;
+  }
+  if (p.positionals().size() > 1 || batch_docs < 1) {
+    std::fprintf(stderr, "nazir add: expected at most one INPUT and --batch-docs >= 1\n");
+    return 2;
+  }
+  const std::string input = p.positionals().empty() ? "-" : p.positionals()[0];
+
+  Progress progress;
+  const bool existed = FileExists(index);
+  absl::StatusOr<std::unique_ptr<Engine>> engine =
+      existed ? Engine::Open(index) : Engine::Create(EngineOptions{});
+  if (!engine.ok()) return Fail(engine.status());
+  const double open_seconds = progress.Seconds();
+  const uint32_t docs_before = (*engine)->num_slots();
+
+  ReaderOptions ro;
+  ro.fields = fields;
+  auto reader = CorpusReader::Open(input, ro);
+  if (!reader.ok()) return Fail(reader.status());
+  FILE* out = stdout;
+  if (!output.empty() && output != "-") {
+    auto f = OpenOutput(output);
+    if (!f.ok()) return Fail(f.status());
+    out = *f;
+  }
+
+  const int nthreads = threads > 0 ? static_cast<int>(threads) : omp_get_max_threads();
+  std::vector<Sketcher> sketchers;
+  for (int t = 0; t < nthreads; ++t) {
+    auto sk = (*engine)->NewSketcher();
+    if (!sk.ok()) return Fail(sk.status());
+    sketchers.push_back(std::move(*sk));
+  }
+  std::vector<InputIssue> issues;
+  IssueReporter reporter(reader->path(), max_messages, &progress);
+  std::vector<Article> batch;
+  std::vector<ArticleSketch> sketches;
+  std::string line;
+  uint64_t added = 0;
+  const double total = static_cast<double>(reader->total_bytes());
+  // Sketching is parallel; assignment is one article at a time in input
+  // order, so the result is that of Engine::Add on each line in turn.
+  while (reader->NextBatch(static_cast<size_t>(batch_docs), &batch, &issues)) {
+    reporter.Report(&issues);
+    const int64_t n = static_cast<int64_t>(batch.size());
+    if (static_cast<int64_t>(sketches.size()) < n) sketches.resize(n);
+#pragma omp parallel for num_threads(nthreads) schedule(dynamic, 8)
+    for (int64_t i = 0; i < n; ++i) {
+      sketchers[omp_get_thread_num()].Sketch(batch[i].title, batch[i].text, &sketches[i]);
+    }
+    for (int64_t i = 0; i < n; ++i) {
+      Article& a = batch[i];
+      const DocMeta meta{std::move(a.id), std::move(a.source), a.date, std::move(a.title)};
+      absl::StatusOr<Assignment> as = (*engine)->AddSketch(meta, sketches[i]);
+      if (absl::IsAlreadyExists(as.status())) {
+        reporter.Report(InputIssue{IssueKind::kDuplicateId, a.line,
+                                   "id \"" + meta.id + "\" is already in the index " + index,
+                                   true});
+        continue;
+      }
+      if (!as.ok()) return Fail(as.status());
+      line.clear();
+      AppendAssignmentJson(*as, &line);
+      std::fwrite(line.data(), 1, line.size(), out);
+      ++added;
+    }
+    progress.Update("adding", added, reader->bytes_decoded() / 1e6,
+                    total > 0 ? reader->bytes_read() / total : -1);
+  }
+  reporter.Report(&issues);
+  progress.Finish();
+  if (!reader->status().ok()) return Fail(reader->status());
+  if (absl::Status st = CloseOutput(out, output.empty() ? "stdout" : output); !st.ok()) {
+    return Fail(st);
+  }
+  const double add_seconds = progress.Seconds() - open_seconds;
+  if (!no_save) {
+    if (absl::Status st = (*engine)->Save(index); !st.ok()) return Fail(st);
+  }
+  if (!quiet) {
+    const EngineStats st = (*engine)->Stats();
+    std::fprintf(
+        stderr,
+        "nazir add: %s index %s (%u docs, %.2f s); added %llu docs in %.2f s "
+        "(%.0f docs/s); %llu docs, %llu groups (%llu with 2+ docs)%s; %lld lines "
+        "skipped, %lld input problems; %.2f s in all, peak RSS %.0f MB\n",
+        existed ? "opened" : "created", index.c_str(), docs_before, open_seconds,
+        static_cast<unsigned long long>(added), add_seconds,
+        add_seconds > 0 ? added / add_seconds : 0.0, static_cast<unsigned long long>(st.docs),
+        static_cast<unsigned long long>(st.groups),
+        static_cast<unsigned long long>(st.multi_doc_groups),
+        no_save ? "; not saved (--no-save)" : "; saved",
+        static_cast<long long>(reporter.skipped_lines()), static_cast<long long>(reporter.total()),
+        progress.Seconds(), PeakRssBytes() / 1e6);
+    if (reporter.total() > 0) {
+      std::fprintf(stderr, "nazir add: input problems by kind: %s\n",
+                   reporter.CountsByKind().c_str());
+    }
+  }
+  return strict && reporter.total() > 0 ? 1 : 0;
+}
+
+NAZIR_REGISTER_COMMAND(add, "add", "add articles one at a time to a saved index (feed pipeline)",
+                       Run);
+
+}  // namespace
+}  // namespace nazir::cli

@@ -1,0 +1,62 @@
+#include "output.h"
+
+#include "nazir/io/json_writer.h"
+
+namespace nazir::cli {
+
+void AppendAssignmentJson(const Assignment& a, std::string* line) {
+  *line += "{\"id\":";
+  AppendJsonString(line, a.id);
+  *line += ",\"group\":";
+  AppendJsonString(line, a.group);
+  *line += ",\"group_size\":" + std::to_string(a.group_size) + ",\"similarity\":";
+  AppendJsonNumber(line, a.similarity, 3);
+  *line += ",\"status\":\"";
+  *line += DocStatusName(a.status);
+  *line += "\",\"story\":";
+  AppendJsonString(line, a.story);
+  *line += "}\n";
+}
+
+absl::StatusOr<FILE*> OpenOutput(const std::string& path) {
+  FILE* f = std::fopen(path.c_str(), "w");
+  if (!f) return absl::UnavailableError("cannot open " + path + " for writing");
+  return f;
+}
+
+absl::Status CloseOutput(FILE* f, const std::string& name) {
+  if (f != stdout ? std::fclose(f) != 0 : (std::fflush(f) != 0 || std::ferror(f))) {
+    return absl::DataLossError("error writing " + name);
+  }
+  return absl::OkStatus();
+}
+
+void IssueReporter::Report(const InputIssue& issue) {
+  if (++counts_[issue.kind] <= max_messages_) {
+    if (progress_ != nullptr) progress_->Finish();
+    std::fprintf(stderr, "%s\n", FormatIssue(path_, issue).c_str());
+  }
+  if (issue.skipped) ++skipped_;
+}
+
+void IssueReporter::Report(std::vector<InputIssue>* issues) {
+  for (const InputIssue& is : *issues) Report(is);
+  issues->clear();
+}
+
+int64_t IssueReporter::total() const {
+  int64_t n = 0;
+  for (const auto& [kind, count] : counts_) n += count;
+  return n;
+}
+
+std::string IssueReporter::CountsByKind() const {
+  std::string kinds;
+  for (const auto& [kind, count] : counts_) {
+    kinds += (kinds.empty() ? "" : ", ") + std::string(IssueKindName(kind)) + " " +
+             std::to_string(count);
+  }
+  return kinds;
+}
+
+}  // namespace nazir::cli

@@ -1,0 +1,59 @@
+// What the corpus commands (`nazir cluster`, `nazir add`) share: the JSON
+// line written per document, output files that report write errors, and the
+// reporting of bad input lines (FILE:LINE: reason on stderr, counted by kind).
+#ifndef NAZIR_TOOLS_OUTPUT_H_
+#define NAZIR_TOOLS_OUTPUT_H_
+
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+#include "nazir/engine/engine.h"
+#include "nazir/io/corpus_reader.h"
+
+#include "progress.h"
+
+namespace nazir::cli {
+
+// Appends {"id", "group", "group_size", "similarity", "status", "story"} and
+// a newline to *line.
+void AppendAssignmentJson(const Assignment& a, std::string* line);
+
+// fopen for writing; UnavailableError naming the path.
+absl::StatusOr<FILE*> OpenOutput(const std::string& path);
+// Closes (or, for stdout, flushes) `f`; DataLossError naming `name` if any
+// write failed.
+absl::Status CloseOutput(FILE* f, const std::string& name);
+
+// Prints input problems as FILE:LINE: reason (at most max_messages per kind;
+// all are counted) and keeps the counts for the summary.
+class IssueReporter {
+ public:
+  IssueReporter(std::string path, int64_t max_messages, Progress* progress)
+      : path_(std::move(path)), max_messages_(max_messages), progress_(progress) {}
+
+  // Reports and clears *issues.
+  void Report(std::vector<InputIssue>* issues);
+  void Report(const InputIssue& issue);
+
+  int64_t total() const;
+  int64_t skipped_lines() const { return skipped_; }
+  // "empty_text 3, duplicate_id 1", or "" when there was none.
+  std::string CountsByKind() const;
+
+ private:
+  std::string path_;
+  int64_t max_messages_;
+  Progress* progress_;
+  std::map<IssueKind, int64_t> counts_;
+  int64_t skipped_ = 0;
+};
+
+}  // namespace nazir::cli
+
+#endif  // NAZIR_TOOLS_OUTPUT_H_

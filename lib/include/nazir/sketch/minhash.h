@@ -72,6 +72,9 @@ class OphMinHasher {
   MinHashOptions options_;
   uint64_t value_seed_;  // remix of shingle hashes before binning
   uint64_t probe_seed_;  // densification probe hash
+  // First probes of every bin's densification sequence (bin-major), derived
+  // from probe_seed_.
+  std::vector<uint16_t> probes_;
 };
 
 // Classic k-hash MinHash: lane j = min over shingles of

@@ -17,9 +17,12 @@
 // Keys are stored after boilerplate removal, exactly as the index uses them,
 // so a reopened engine makes the same decisions as the one that was saved.
 // The LSH, SimHash and anchor indexes are rebuilt from the stored sketches.
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "xxhash.h"
@@ -35,63 +38,139 @@ namespace {
 constexpr char kMagic[8] = {'N', 'A', 'Z', 'I', 'R', 'I', 'D', 'X'};
 constexpr uint32_t kFormatVersion = 1;
 
+// Buffered file output that checksums (XXH64) everything it writes, so Save
+// never holds the whole index in memory.
 class Writer {
  public:
+  explicit Writer(FILE* f) : f_(f), hash_(XXH64_createState()) {
+    XXH64_reset(hash_, 0);
+    buf_.reserve(kBuffer);
+  }
+  ~Writer() { XXH64_freeState(hash_); }
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+
+  void Bytes(const void* p, size_t n) {
+    XXH64_update(hash_, p, n);
+    if (buf_.size() + n > kBuffer) Flush();
+    if (n >= kBuffer) {
+      ok_ = ok_ && std::fwrite(p, 1, n, f_) == n;
+    } else {
+      buf_.append(static_cast<const char*>(p), n);
+    }
+  }
   template <typename T>
   void Pod(const T& v) {
-    buf_.append(reinterpret_cast<const char*>(&v), sizeof v);
+    Bytes(&v, sizeof v);
   }
   void Str(std::string_view s) {
     Pod(static_cast<uint32_t>(s.size()));
-    buf_.append(s);
+    Bytes(s.data(), s.size());
   }
   template <typename T>
   void Array(std::span<const T> v) {
     Pod(static_cast<uint32_t>(v.size()));
-    if (!v.empty()) buf_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+    Bytes(v.data(), v.size() * sizeof(T));
   }
-  std::string& buf() { return buf_; }
+  // Appends the checksum of everything written (not itself checksummed) and
+  // flushes. False if any write failed.
+  bool Finish() {
+    const uint64_t sum = XXH64_digest(hash_);
+    buf_.append(reinterpret_cast<const char*>(&sum), sizeof sum);
+    Flush();
+    return ok_;
+  }
 
  private:
+  static constexpr size_t kBuffer = size_t{1} << 20;
+  void Flush() {
+    ok_ = ok_ && std::fwrite(buf_.data(), 1, buf_.size(), f_) == buf_.size();
+    buf_.clear();
+  }
+  FILE* f_;
+  XXH64_state_t* hash_;
   std::string buf_;
+  bool ok_ = true;
 };
 
+// Buffered file input over the checksummed part of an index file (all but
+// its last 8 bytes). Every length is checked against the bytes left, so a
+// corrupt length cannot make Open allocate more than the file holds.
 class Reader {
  public:
-  explicit Reader(std::string_view data) : data_(data) {}
+  Reader(FILE* f, uint64_t content_bytes) : f_(f), left_(content_bytes) {}
+
+  bool Bytes(void* p, size_t n) {
+    if (n > left_) return false;
+    char* out = static_cast<char*>(p);
+    while (n > 0) {
+      if (pos_ == end_ && !Refill()) return false;
+      const size_t k = std::min(n, end_ - pos_);
+      std::memcpy(out, buf_.data() + pos_, k);
+      pos_ += k;
+      out += k;
+      n -= k;
+      left_ -= k;
+    }
+    return true;
+  }
   template <typename T>
   bool Pod(T* v) {
-    if (data_.size() - pos_ < sizeof(T)) return false;
-    std::memcpy(v, data_.data() + pos_, sizeof(T));
-    pos_ += sizeof(T);
-    return true;
+    return Bytes(v, sizeof(T));
   }
   bool Str(std::string* s) {
     uint32_t n;
-    if (!Pod(&n) || data_.size() - pos_ < n) return false;
-    s->assign(data_.data() + pos_, n);
-    pos_ += n;
-    return true;
+    if (!Pod(&n) || n > left_) return false;
+    s->resize(n);
+    return Bytes(s->data(), n);
   }
   template <typename T>
   bool Raw(size_t n, std::vector<T>* v) {
-    if ((data_.size() - pos_) / sizeof(T) < n) return false;
+    if (left_ / sizeof(T) < n) return false;
     v->resize(n);
-    if (n != 0) std::memcpy(v->data(), data_.data() + pos_, n * sizeof(T));
-    pos_ += n * sizeof(T);
-    return true;
+    return Bytes(v->data(), n * sizeof(T));
   }
   template <typename T>
   bool Array(std::vector<T>* v) {
     uint32_t n;
     return Pod(&n) && Raw(n, v);
   }
-  size_t pos() const { return pos_; }
+  bool done() const { return left_ == 0; }
 
  private:
-  std::string_view data_;
-  size_t pos_ = 0;
+  bool Refill() {
+    const size_t want = static_cast<size_t>(std::min<uint64_t>(buf_.size(), left_));
+    end_ = std::fread(buf_.data(), 1, want, f_);
+    pos_ = 0;
+    return end_ > 0;
+  }
+  FILE* f_;
+  uint64_t left_;
+  std::vector<char> buf_ = std::vector<char>(size_t{1} << 20);
+  size_t pos_ = 0, end_ = 0;
 };
+
+// Whether the file's last 8 bytes are the XXH64 of the rest (read in chunks:
+// the file is checked before anything in it is trusted).
+absl::StatusOr<bool> ChecksumMatches(FILE* f, uint64_t size) {
+  XXH64_state_t* st = XXH64_createState();
+  XXH64_reset(st, 0);
+  std::vector<char> buf(size_t{1} << 20);
+  uint64_t left = size - 8;
+  bool ok = true;
+  while (left > 0 && ok) {
+    const size_t n = static_cast<size_t>(std::min<uint64_t>(buf.size(), left));
+    ok = std::fread(buf.data(), 1, n, f) == n;
+    XXH64_update(st, buf.data(), n);
+    left -= n;
+  }
+  uint64_t stored = 0;
+  ok = ok && std::fread(&stored, 1, 8, f) == 8;
+  const uint64_t sum = XXH64_digest(st);
+  XXH64_freeState(st);
+  if (!ok) return absl::DataLossError("read error");
+  return sum == stored;
+}
 
 void WriteOptions(Writer& w, const EngineOptions& o) {
   w.Pod(static_cast<uint8_t>(o.sketch.normalizer.hamza_mode));
@@ -145,8 +224,11 @@ absl::Status Engine::Save(const std::string& path) const {
     return absl::FailedPreconditionError(absl::StrCat(
         state.pending.size(), " documents are pending: call AssignPending() before Save()"));
   }
-  Writer w;
-  w.buf().append(kMagic, sizeof kMagic);
+  const std::string tmp = path + ".tmp";
+  FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (!f) return absl::UnavailableError(absl::StrCat("cannot write ", tmp));
+  Writer w(f);
+  w.Bytes(kMagic, sizeof kMagic);
   w.Pod(kFormatVersion);
   w.Str(state.fingerprint.ToString());
   w.Pod(state.digest);
@@ -173,29 +255,27 @@ absl::Status Engine::Save(const std::string& path) const {
     w.Pod(static_cast<uint8_t>(state.store.has_lsh_keys(s)));
     if (state.store.has_lsh_keys(s)) {
       std::span<const uint32_t> keys = state.store.lsh_keys(s);
-      w.buf().append(reinterpret_cast<const char*>(keys.data()), keys.size() * sizeof(uint32_t));
+      w.Bytes(keys.data(), keys.size() * sizeof(uint32_t));
     }
   }
   w.Array(std::span<const uint32_t>(state.pending));
   {
     w.Pod(state.df.num_documents());
     std::span<const uint8_t> c = state.df.counters();
-    w.buf().append(reinterpret_cast<const char*>(c.data()), c.size());
+    w.Bytes(c.data(), c.size());
   }
-  w.Pod(static_cast<uint64_t>(state.counted_texts.size()));
-  for (uint64_t t : state.counted_texts) w.Pod(t);
+  // Sorted, so that the same state always makes the same file.
+  std::vector<uint64_t> counted(state.counted_texts.begin(), state.counted_texts.end());
+  std::sort(counted.begin(), counted.end());
+  w.Pod(static_cast<uint64_t>(counted.size()));
+  w.Bytes(counted.data(), counted.size() * sizeof(uint64_t));
   w.Pod(static_cast<uint8_t>(state.story.has_value()));
   if (state.story) {
     std::string blob;
     state.story->Serialize(&blob);
     w.Str(blob);
   }
-  w.Pod(static_cast<uint64_t>(XXH64(w.buf().data(), w.buf().size(), 0)));
-
-  const std::string tmp = path + ".tmp";
-  FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) return absl::UnavailableError(absl::StrCat("cannot write ", tmp));
-  const bool wrote = std::fwrite(w.buf().data(), 1, w.buf().size(), f) == w.buf().size();
+  const bool wrote = w.Finish();
   if (std::fclose(f) != 0 || !wrote) {
     std::remove(tmp.c_str());
     return absl::DataLossError(absl::StrCat("error writing ", tmp));
@@ -207,27 +287,28 @@ absl::Status Engine::Save(const std::string& path) const {
 }
 
 absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path) {
-  std::string data;
-  {
-    FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) return absl::NotFoundError(absl::StrCat("cannot open index ", path));
-    char buf[1 << 16];
-    size_t got;
-    while ((got = std::fread(buf, 1, sizeof buf, f)) > 0) data.append(buf, got);
-    const bool err = std::ferror(f);
-    std::fclose(f);
-    if (err) return absl::DataLossError(absl::StrCat("error reading index ", path));
-  }
   auto corrupt = [&](absl::string_view what) {
     return absl::DataLossError(absl::StrCat(path, ": not a valid nazir index (", what, ")"));
   };
-  if (data.size() < sizeof kMagic + 12 || std::memcmp(data.data(), kMagic, sizeof kMagic) != 0) {
+  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!file) return absl::NotFoundError(absl::StrCat("cannot open index ", path));
+  FILE* f = file.get();
+  uint64_t size = 0;
+  if (std::fseek(f, 0, SEEK_END) != 0 || (size = static_cast<uint64_t>(std::ftell(f))) == 0 ||
+      std::fseek(f, 0, SEEK_SET) != 0) {
+    if (size == 0) return corrupt("empty file");
+    return absl::DataLossError(absl::StrCat("error reading index ", path));
+  }
+  char magic[sizeof kMagic];
+  if (size < sizeof kMagic + 12 || std::fread(magic, 1, sizeof magic, f) != sizeof magic ||
+      std::memcmp(magic, kMagic, sizeof kMagic) != 0) {
     return corrupt("bad magic");
   }
-  uint64_t stored_sum;
-  std::memcpy(&stored_sum, data.data() + data.size() - 8, 8);
-  if (XXH64(data.data(), data.size() - 8, 0) != stored_sum) return corrupt("checksum mismatch");
-  Reader r(std::string_view(data).substr(sizeof kMagic, data.size() - sizeof kMagic - 8));
+  std::fseek(f, 0, SEEK_SET);
+  NAZIR_ASSIGN_OR_RETURN(bool sum_ok, ChecksumMatches(f, size));
+  if (!sum_ok) return corrupt("checksum mismatch");
+  std::fseek(f, sizeof kMagic, SEEK_SET);
+  Reader r(f, size - sizeof kMagic - 8);
   uint32_t version;
   std::string fp_string;
   uint64_t digest;
@@ -294,9 +375,9 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path) {
   }
   {
     uint64_t docs;
-    std::vector<uint8_t> counters;
-    if (!r.Pod(&docs) || !r.Raw(m.df.counters().size(), &counters)) return corrupt("df sketch");
-    m.df.Restore(std::move(counters), docs);
+    const std::span<uint8_t> counters = m.df.mutable_counters();
+    if (!r.Pod(&docs) || !r.Bytes(counters.data(), counters.size())) return corrupt("df sketch");
+    m.df.set_num_documents(docs);
   }
   uint64_t num_counted;
   if (!r.Pod(&num_counted)) return corrupt("counted texts");
@@ -315,6 +396,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path) {
     m.options.story = sc->options();
     m.story.emplace(std::move(*sc));
   }
+  if (!r.done()) return corrupt("trailing data");
   // Groups, then the candidate indexes.
   m.indexed.assign(n, 0);
   for (uint32_t s = 0; s < n; ++s) {

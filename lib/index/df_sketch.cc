@@ -139,10 +139,4 @@ void DfSketch::CountMany(std::span<const uint32_t> keys, uint32_t group,
   }
 }
 
-void DfSketch::Restore(std::vector<uint8_t> counters, uint64_t num_documents) {
-  NAZIR_CHECK(counters.size() == size_);
-  std::memcpy(counters_.get(), counters.data(), size_);
-  num_documents_ = num_documents;
-}
-
 }  // namespace nazir

@@ -65,6 +65,39 @@ TEST(PersistTest, SaveOpenRoundTripContinuesLikeAnUninterruptedEngine) {
   std::remove(path.c_str());
 }
 
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// The file is a function of the state: saving twice, or saving what was
+// reopened, writes the same bytes.
+TEST(PersistTest, SaveIsDeterministicAndOpenSaveIsTheIdentity) {
+  std::mt19937 rng(5);
+  auto engine = Engine::Create({});
+  ASSERT_TRUE(engine.ok());
+  for (int s = 0; s < 12; ++s) {
+    const auto words = RandomWords(150, rng);
+    for (int c = 0; c < 2; ++c) {
+      DocMeta meta{"d" + std::to_string(s) + "_" + std::to_string(c), "src" + std::to_string(s % 4),
+                   s * 600};
+      ASSERT_TRUE((*engine)->Add(meta, Join(words, c * 10, words.size())).ok());
+    }
+  }
+  const std::string a = TempPath("nazir_det_a"), b = TempPath("nazir_det_b"),
+                    c = TempPath("nazir_det_c");
+  ASSERT_TRUE((*engine)->Save(a).ok());
+  ASSERT_TRUE((*engine)->Save(b).ok());
+  auto reopened = Engine::Open(a);
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  ASSERT_TRUE((*reopened)->Save(c).ok());
+  const std::string bytes = Slurp(a);
+  EXPECT_GT(bytes.size(), 1000u);
+  EXPECT_EQ(bytes, Slurp(b));
+  EXPECT_EQ(bytes, Slurp(c));
+  for (const std::string& p : {a, b, c}) std::remove(p.c_str());
+}
+
 TEST(PersistTest, CorruptTruncatedAndForeignFilesAreRefused) {
   auto engine = Engine::Create({});
   ASSERT_TRUE(engine.ok());
@@ -86,6 +119,12 @@ TEST(PersistTest, CorruptTruncatedAndForeignFilesAreRefused) {
   write(flipped);
   EXPECT_EQ(Engine::Open(path).status().code(), absl::StatusCode::kDataLoss);
   write(bytes.substr(0, bytes.size() - 20));
+  EXPECT_EQ(Engine::Open(path).status().code(), absl::StatusCode::kDataLoss);
+  std::string longer = bytes;
+  longer.insert(bytes.size() - 8, "x");  // one byte more than the records hold
+  write(longer);
+  EXPECT_EQ(Engine::Open(path).status().code(), absl::StatusCode::kDataLoss);
+  write("");
   EXPECT_EQ(Engine::Open(path).status().code(), absl::StatusCode::kDataLoss);
   write("not an index at all");
   EXPECT_EQ(Engine::Open(path).status().code(), absl::StatusCode::kDataLoss);

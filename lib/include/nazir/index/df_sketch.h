@@ -64,7 +64,10 @@ class DfSketch {
 
   // Raw state, for saving and loading an index.
   std::span<const uint8_t> counters() const { return {counters_.get(), size_}; }
-  void Restore(std::vector<uint8_t> counters, uint64_t num_documents);
+  // Loading an index: fill mutable_counters() (2^log2_width bytes) with the
+  // saved counters, then set the document count.
+  std::span<uint8_t> mutable_counters() { return {counters_.get(), size_}; }
+  void set_num_documents(uint64_t n) { num_documents_ = n; }
 
  private:
   static constexpr int kBlockBits = 6;  // 64 counters = 64 bytes per block

@@ -299,6 +299,15 @@ int Run(int argc, char** argv) {
   }
   report_issues();
   if (!reader->status().ok()) return Fail(reader->status());
+  // The input is read: free the reader's block buffer and the batch buffers
+  // (their sketches and story features are in the engine now) before the
+  // engine's grouping phases, where the peak memory is.
+  const double input_mb = reader->bytes_decoded() / 1e6;
+  reader = absl::StatusOr<CorpusReader>(absl::CancelledError("input read"));
+  for (int i = 0; i < 2; ++i) {
+    std::vector<Article>().swap(batch[i]);
+    std::vector<ArticleSketch>().swap(sketches[i]);
+  }
   const double sketch_seconds = progress.Seconds();
   const EngineStats before_grouping = (*engine)->Stats();
   const double rss_after_sketch = PeakRssBytes();
@@ -340,7 +349,7 @@ int Run(int argc, char** argv) {
         static_cast<unsigned long long>(st.multi_doc_groups),
         static_cast<unsigned long long>(flagged), static_cast<long long>(reporter.skipped_lines()),
         static_cast<long long>(total_issues), secs, sketch_seconds,
-        secs > 0 ? reader->bytes_decoded() / 1e6 / secs : 0.0, threads, PeakRssBytes() / 1e6);
+        secs > 0 ? input_mb / secs : 0.0, threads, PeakRssBytes() / 1e6);
     std::fprintf(stderr,
                  "nazir cluster: %llu candidate pairs verified, %llu near-duplicate pairs "
                  "(found by MinHash LSH %llu, SimHash %llu, anchors %llu)\n",

@@ -73,24 +73,31 @@ namespace internal {
 
 void PendingFeatures::Add(uint32_t slot, const StoryFeatures& f) {
   const size_t n = f.terms.size();
-  if (chunks_.empty() || chunks_.back().size() + n > std::max(kChunk, n)) {
-    chunks_.emplace_back();
-    chunks_.back().reserve(std::max(kChunk, n));
+  if (id_chunks_.empty() || id_chunks_.back().size() + n > std::max(kChunk, n)) {
+    id_chunks_.emplace_back().reserve(std::max(kChunk, n));
+    tf_chunks_.emplace_back().reserve(std::max(kChunk, n));
   }
-  auto& chunk = chunks_.back();
-  Span span{static_cast<uint32_t>(chunks_.size() - 1),
-            static_cast<uint32_t>(chunk.size()),
+  auto& ids = id_chunks_.back();
+  auto& tfs = tf_chunks_.back();
+  Span span{static_cast<uint32_t>(id_chunks_.size() - 1),
+            static_cast<uint32_t>(ids.size()),
             static_cast<uint32_t>(n),
-            static_cast<uint32_t>(strings_.size()),
+            static_cast<uint32_t>(string_ends_.size()),
             0,
             alt_ids_.size()};
   for (const StoryFeatures::Term& t : f.terms) {
     const bool alt = t.alt_id != StoryFeatures::kNoAlt;
-    chunk.push_back({t.id, t.title_tf, t.body_tf, t.lead_tf, static_cast<uint16_t>(alt)});
+    ids.push_back(t.id | (alt ? kAltBit : 0));
+    tfs.push_back(uint32_t{std::min<uint16_t>(t.title_tf, 255)} << 24 |
+                  uint32_t{std::min<uint16_t>(t.body_tf, 4095)} << 12 |
+                  std::min<uint16_t>(t.lead_tf, 4095));
     if (alt) alt_ids_.push_back(t.alt_id);
   }
   const size_t m = std::min(f.new_strings.size(), f.new_string_ids.size());
-  strings_.insert(strings_.end(), f.new_strings.begin(), f.new_strings.begin() + m);
+  for (size_t i = 0; i < m; ++i) {
+    string_bytes_ += f.new_strings[i];
+    string_ends_.push_back(static_cast<uint32_t>(string_bytes_.size()));
+  }
   string_ids_.insert(string_ids_.end(), f.new_string_ids.begin(), f.new_string_ids.begin() + m);
   span.string_count = static_cast<uint32_t>(m);
   spans_[slot] = span;
@@ -101,37 +108,43 @@ bool PendingFeatures::Get(uint32_t slot, StoryFeatures* out) const {
   auto it = spans_.find(slot);
   if (it == spans_.end()) return false;
   const Span& s = it->second;
-  const Packed* p = chunks_[s.chunk].data() + s.offset;
+  const uint64_t* ids = id_chunks_[s.chunk].data() + s.offset;
+  const uint32_t* tfs = tf_chunks_[s.chunk].data() + s.offset;
   uint64_t alt = s.alt_begin;
   out->terms.resize(s.count);
   for (uint32_t i = 0; i < s.count; ++i) {
     StoryFeatures::Term& t = out->terms[i];
-    t.id = p[i].id;
-    t.title_tf = p[i].title_tf;
-    t.body_tf = p[i].body_tf;
-    t.lead_tf = p[i].lead_tf;
-    t.alt_id = p[i].has_alt ? alt_ids_[alt++] : StoryFeatures::kNoAlt;
+    t.id = ids[i] & ~kAltBit;
+    t.title_tf = static_cast<uint16_t>(tfs[i] >> 24);
+    t.body_tf = static_cast<uint16_t>((tfs[i] >> 12) & 4095);
+    t.lead_tf = static_cast<uint16_t>(tfs[i] & 4095);
+    t.alt_id = (ids[i] & kAltBit) ? alt_ids_[alt++] : StoryFeatures::kNoAlt;
   }
-  out->new_strings.assign(strings_.begin() + s.string_begin,
-                          strings_.begin() + s.string_begin + s.string_count);
+  for (uint32_t k = s.string_begin; k < s.string_begin + s.string_count; ++k) {
+    const uint32_t begin = k == 0 ? 0 : string_ends_[k - 1];
+    out->new_strings.emplace_back(string_bytes_, begin, string_ends_[k] - begin);
+  }
   out->new_string_ids.assign(string_ids_.begin() + s.string_begin,
                              string_ids_.begin() + s.string_begin + s.string_count);
   return true;
 }
 
 void PendingFeatures::Clear() {
-  std::vector<std::vector<Packed>>().swap(chunks_);
+  std::vector<std::vector<uint64_t>>().swap(id_chunks_);
+  std::vector<std::vector<uint32_t>>().swap(tf_chunks_);
   std::vector<uint64_t>().swap(alt_ids_);
-  std::vector<std::string>().swap(strings_);
+  std::string().swap(string_bytes_);
+  std::vector<uint32_t>().swap(string_ends_);
   std::vector<uint64_t>().swap(string_ids_);
   absl::flat_hash_map<uint32_t, Span>().swap(spans_);
 }
 
 size_t PendingFeatures::MemoryUsage() const {
   size_t bytes = spans_.capacity() * (sizeof(uint32_t) + sizeof(Span) + 1) +
-                 (string_ids_.capacity() + alt_ids_.capacity()) * sizeof(uint64_t);
-  for (const auto& c : chunks_) bytes += c.capacity() * sizeof(Packed);
-  for (const auto& str : strings_) bytes += sizeof(std::string) + str.capacity();
+                 (string_ids_.capacity() + alt_ids_.capacity()) * sizeof(uint64_t) +
+                 string_ends_.capacity() * sizeof(uint32_t) + string_bytes_.capacity();
+  for (const auto& c : id_chunks_) bytes += c.capacity() * sizeof(uint64_t);
+  for (const auto& c : tf_chunks_) bytes += c.capacity() * sizeof(uint32_t);
   return bytes;
 }
 

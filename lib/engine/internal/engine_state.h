@@ -24,9 +24,12 @@
 namespace nazir::internal {
 
 // Story features of documents added but not yet assigned (batch), packed:
-// 16 bytes per term in fixed-size chunks (no per-document vectors, no
-// reallocation copies), the few clitic alternative ids and the spellings
-// beside them. Freed by Clear() once the batch is assigned.
+// 12 bytes per term in fixed-size chunks (no per-document vectors, no
+// reallocation copies): the id with a has-alternative bit, and the three
+// term frequencies in one word (title saturating at 255, body and lead at
+// 4095: beyond what the defaults can produce, body <= max_body_tokens 400);
+// the few clitic alternative ids and the new terms' spellings (one byte
+// arena) beside them. Freed by Clear() once the batch is assigned.
 class PendingFeatures {
  public:
   void Add(uint32_t slot, const StoryFeatures& f);
@@ -36,21 +39,18 @@ class PendingFeatures {
   size_t MemoryUsage() const;
 
  private:
-  static constexpr size_t kChunk = size_t{1} << 16;  // terms per chunk
-  struct Packed {
-    uint64_t id;
-    uint16_t title_tf, body_tf, lead_tf;
-    uint16_t has_alt;  // 1: the next unread entry of alt_ids_ is this term's alt_id
-  };
-  static_assert(sizeof(Packed) == 16);
+  static constexpr size_t kChunk = size_t{1} << 16;       // terms per chunk
+  static constexpr uint64_t kAltBit = uint64_t{1} << 63;  // term ids are < 2^63
   struct Span {
     uint32_t chunk, offset, count;
     uint32_t string_begin, string_count;
     uint64_t alt_begin;
   };
-  std::vector<std::vector<Packed>> chunks_;
+  std::vector<std::vector<uint64_t>> id_chunks_;  // id | kAltBit if the term has an alt_id
+  std::vector<std::vector<uint32_t>> tf_chunks_;  // title_tf << 24 | body_tf << 12 | lead_tf
   std::vector<uint64_t> alt_ids_;
-  std::vector<std::string> strings_;
+  std::string string_bytes_;           // spellings, concatenated
+  std::vector<uint32_t> string_ends_;  // end offset of each spelling in string_bytes_
   std::vector<uint64_t> string_ids_;
   absl::flat_hash_map<uint32_t, Span> spans_;
 };

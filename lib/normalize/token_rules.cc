@@ -1,6 +1,7 @@
 // Token rules shared by the fast tokenizer and the all-ICU reference tokenizer: character
 // classes, T1 (entity pre-pass), T3 (post-splits) and T2 through ICU's word BreakIterator.
 #include <array>
+#include <bit>
 #include <cstring>
 #include <memory>
 #include <string_view>
@@ -12,6 +13,10 @@
 #include <unicode/uscript.h>
 #include <unicode/utext.h>
 #include <unicode/utf8.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "nazir/base/check.h"
 
@@ -271,15 +276,39 @@ constexpr std::array<bool, 256> kTrigger = [] {
   return t;
 }();
 
+// Position of the first trigger byte in text[from, size), or size. Arabic news text has about
+// one trigger per 100 bytes, so the scan is 16 bytes at a time.
+size_t NextTrigger(std::string_view text, size_t from) {
+  const size_t n = text.size();
+  const auto* p = reinterpret_cast<const uint8_t*>(text.data());
+#if defined(__SSE2__)
+  const __m128i slash = _mm_set1_epi8('/');
+  const __m128i at = _mm_set1_epi8('@');
+  const __m128i hash = _mm_set1_epi8('#');
+  const __m128i dot = _mm_set1_epi8('.');
+  for (; from + 16 <= n; from += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + from));
+    const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, slash), _mm_cmpeq_epi8(v, at)),
+                                     _mm_or_si128(_mm_cmpeq_epi8(v, hash), _mm_cmpeq_epi8(v, dot)));
+    const auto mask = static_cast<uint32_t>(_mm_movemask_epi8(hit));
+    if (mask != 0) return from + static_cast<size_t>(std::countr_zero(mask));
+  }
+#endif
+  while (from < n && !kTrigger[p[from]]) ++from;
+  return from;
+}
+
 }  // namespace
 
 void FindEntities(std::string_view text, std::vector<Entity>* entities) {
   entities->clear();
   const size_t n = text.size();
   size_t scanned_until = 0;
-  for (size_t k = 0; k < n; ++k) {
-    if (!kTrigger[static_cast<uint8_t>(text[k])]) continue;
-    if (text[k] == '.' && (k < 3 || text.compare(k - 3, 3, "www") != 0)) continue;
+  for (size_t k = NextTrigger(text, 0); k < n; k = NextTrigger(text, k + 1)) {
+    if (text[k] == '.' &&
+        (k < 3 || text[k - 3] != 'w' || text[k - 2] != 'w' || text[k - 1] != 'w')) {
+      continue;
+    }
     if (k < scanned_until) continue;
     size_t begin = text.rfind(' ', k);
     begin = begin == std::string_view::npos ? 0 : begin + 1;

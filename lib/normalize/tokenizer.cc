@@ -17,7 +17,12 @@
 #include "nazir/normalize/tokenizer.h"
 
 #include <array>
+#include <bit>
 #include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
@@ -70,6 +75,12 @@ constexpr std::array<uint8_t, 128> kAsciiCls = [] {
   return t;
 }();
 
+// The common Arabic letters U+0621..U+063A (D8 A1..D8 BA) and U+0641..U+064A (D9 81..D9 8A):
+// every code point of a run skipped by ArabicLetterRun is kArab (checked in ArabicCls).
+constexpr bool IsCommonArabicLetter(UChar32 cp) {
+  return (cp >= 0x0621 && cp <= 0x063A) || (cp >= 0x0641 && cp <= 0x064A);
+}
+
 const std::array<uint8_t, 256>& ArabicCls() {
   static const auto table = [] {
     std::array<uint8_t, 256> t{};
@@ -80,10 +91,50 @@ const std::array<uint8_t, 256>& ArabicCls() {
       const bool aletter = u_getIntPropertyValue(cp, UCHAR_WORD_BREAK) == U_WB_ALETTER;
       const bool arabic = uscript_getScript(cp, &st) == USCRIPT_ARABIC;
       t[i] = letter && aletter && arabic ? kArab : kSlow;
+      NAZIR_CHECK(!IsCommonArabicLetter(cp) || t[i] == kArab);
     }
     return t;
   }();
   return table;
+}
+
+// Length in bytes of the run of common Arabic letters (IsCommonArabicLetter) at p[0, avail),
+// cut at `limit` <= avail (a code point boundary). Reads up to 16 bytes at a time but never past
+// p + avail. Most Arabic words are such a run, which this skips without a branch per letter.
+size_t ArabicLetterRun(const uint8_t* p, size_t limit, size_t avail) {
+  size_t r = 0;
+#if defined(__SSE2__)
+  const __m128i d8 = _mm_set1_epi8(static_cast<char>(0xD8));
+  const __m128i d9 = _mm_set1_epi8(static_cast<char>(0xD9));
+  const __m128i zero = _mm_setzero_si128();
+  while (r + 16 <= avail) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + r));
+    const __m128i is_d8 = _mm_cmpeq_epi8(v, d8);
+    const __m128i is_d9 = _mm_cmpeq_epi8(v, d9);
+    // Unsigned range tests: b in [lo, lo + w] iff saturating (b - lo) - w == 0.
+    const __m128i in_d8 = _mm_cmpeq_epi8(
+        _mm_subs_epu8(_mm_sub_epi8(v, _mm_set1_epi8(static_cast<char>(0xA1))), _mm_set1_epi8(0x19)),
+        zero);
+    const __m128i in_d9 = _mm_cmpeq_epi8(
+        _mm_subs_epu8(_mm_sub_epi8(v, _mm_set1_epi8(static_cast<char>(0x81))), _mm_set1_epi8(0x09)),
+        zero);
+    // Byte j is a valid second byte if byte j - 1 is the matching lead.
+    const __m128i second = _mm_or_si128(_mm_and_si128(_mm_slli_si128(is_d8, 1), in_d8),
+                                        _mm_and_si128(_mm_slli_si128(is_d9, 1), in_d9));
+    const auto lead_mask = static_cast<uint32_t>(_mm_movemask_epi8(_mm_or_si128(is_d8, is_d9)));
+    const auto second_mask = static_cast<uint32_t>(_mm_movemask_epi8(second));
+    const uint32_t ok = (lead_mask & 0x5555u) | (second_mask & 0xAAAAu) | 0x10000u;
+    const auto run = static_cast<size_t>(std::countr_zero(~ok)) & ~size_t{1};
+    r += run;
+    if (run < 16 || r >= limit) return r < limit ? r : limit;
+  }
+#endif
+  while (r + 2 <= limit) {
+    const UChar32 cp = p[r] == 0xD8 || p[r] == 0xD9 ? ((p[r] & 0x1F) << 6) | (p[r + 1] & 0x3F) : 0;
+    if ((p[r + 1] & 0xC0) != 0x80 || !IsCommonArabicLetter(cp)) break;
+    r += 2;
+  }
+  return r;
 }
 
 }  // namespace
@@ -142,6 +193,10 @@ struct TokenizerState {
       uint8_t last = c;
       i += len;
       while (i < end) {
+        if (last == kArab) {
+          i += ArabicLetterRun(p + i, end - i, text.size() - i);
+          if (i >= end) break;
+        }
         const uint8_t c2 = ClassAt(p, i, end, &len);
         if (IsWordCls(c2)) {
           flags |= Bit(c2);

@@ -110,6 +110,45 @@ TEST(NormalizeTokenizerTest, FastAlphabetWithSlowCodePointsMatchesIcu) {
   CompareOnRandomStrings(2, 0.08, 200000);
 }
 
+// Long words of Arabic letters (the fast path skips runs of U+0621..U+063A and U+0641..U+064A
+// up to 16 bytes at a time): letters at and just outside both ranges, broken by spaces, ASCII
+// word characters and punctuation, a few slow code points; runs cross 16-byte blocks and the
+// end of the text.
+TEST(NormalizeTokenizerTest, ArabicLetterRunsMatchIcu) {
+  auto fast = Tokenizer::Create();
+  auto ref = internal::ReferenceTokenizer::Create();
+  ASSERT_TRUE(fast.ok() && ref.ok());
+  constexpr uint32_t kCommon[] = {0x0621, 0x0622, 0x0627, 0x0628, 0x0629, 0x0639,
+                                  0x063A, 0x0641, 0x0644, 0x0647, 0x0649, 0x064A};
+  constexpr uint32_t kOther[] = {0x0620, 0x063B, 0x063F, 0x0640, 0x064B, 0x0660, 0x066E,
+                                 0x0671, 0x06A9, 0x06CC, 0x0700, 0x05D0, 0x00E9, 0x2019};
+  constexpr const char* kAscii[] = {" ", " ", " ", ".", ",", "a", "7", "_", "@", ":", "\"", "'"};
+  std::mt19937_64 rng(17);
+  std::vector<std::string_view> a, b;
+  int failures = 0;
+  for (int i = 0; i < 30000 && failures < 10; ++i) {
+    std::string s;
+    const size_t items = 1 + rng() % 80;
+    for (size_t j = 0; j < items; ++j) {
+      const uint64_t r = rng() % 100;
+      if (r < 75) {
+        testing::AppendUtf8(kCommon[rng() % std::size(kCommon)], &s);
+      } else if (r < 93) {
+        s += kAscii[rng() % std::size(kAscii)];
+      } else {
+        testing::AppendUtf8(kOther[rng() % std::size(kOther)], &s);
+      }
+    }
+    fast->Tokenize(s, &a);
+    ref->Tokenize(s, &b);
+    if (a != b) {
+      ++failures;
+      ADD_FAILURE() << "input '" << s << "': fast [" << testing::JoinTokens(a) << "] ICU ["
+                    << testing::JoinTokens(b) << "]";
+    }
+  }
+}
+
 // The raw ICU segmentation of fast-alphabet strings: every segment with a letter or digit has
 // status >= 100 and no other segment does (the fast path's assumption), ICU 72's '@' is a letter.
 TEST(NormalizeTokenizerTest, IcuStatusAssumptions) {

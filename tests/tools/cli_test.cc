@@ -8,46 +8,15 @@
 #include "simdjson.h"
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-#include <unistd.h>
+#include "tests/tools/cli_util.h"
 
 namespace {
 
-struct CliRun {
-  int status = -1;
-  std::string out, err;
-};
-
-std::string Temp(const std::string& name) {
-  return ::testing::TempDir() + "/nazir_cli_" + std::to_string(getpid()) + "_" + name;
-}
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-CliRun Nazir(const std::string& args) {
-  const std::string out = Temp("stdout"), err = Temp("stderr");
-  const std::string cmd = std::string(NAZIR_CLI) + " " + args + " >" + out + " 2>" + err;
-  CliRun r;
-  const int rc = std::system(cmd.c_str());
-  r.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-  r.out = Slurp(out);
-  r.err = Slurp(err);
-  std::remove(out.c_str());
-  std::remove(err.c_str());
-  return r;
-}
-
-std::vector<std::string> Lines(const std::string& s) {
-  std::vector<std::string> v;
-  std::stringstream ss(s);
-  for (std::string line; std::getline(ss, line);) v.push_back(line);
-  return v;
-}
+using nazir::testing::CliRun;
+using nazir::testing::Lines;
+using nazir::testing::Nazir;
+using nazir::testing::Slurp;
+using nazir::testing::Temp;
 
 std::string Article(const std::string& id, const std::string& text) {
   return "{\"id\":\"" + id + "\",\"text\":\"" + text +

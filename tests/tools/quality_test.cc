@@ -9,7 +9,6 @@
 #include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -19,35 +18,20 @@
 #include "nazir/io/corpus_reader.h"
 #include "nazir/io/json_writer.h"
 
-#include <sys/wait.h>
-#include <unistd.h>
+#include "tests/tools/cli_util.h"
 
 namespace {
 
 const std::string kShared = NAZIR_SHARED_DIR "/datasets/saudinewsnet";
 const std::string kCorpus = kShared + "/saudinewsnet.jsonl.zst";
 
-std::string Temp(const std::string& name) {
-  return ::testing::TempDir() + "/nazir_quality_" + std::to_string(getpid()) + "_" + name;
-}
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using nazir::testing::Temp;
 
 // Runs the CLI; returns its stdout, or fails the test.
 std::string Nazir(const std::string& args) {
-  const std::string out = Temp("stdout"), err = Temp("stderr");
-  const int rc =
-      std::system((std::string(NAZIR_CLI) + " " + args + " >" + out + " 2>" + err).c_str());
-  EXPECT_TRUE(WIFEXITED(rc) && WEXITSTATUS(rc) == 0) << args << "\n" << Slurp(err);
-  std::string s = Slurp(out);
-  std::remove(out.c_str());
-  std::remove(err.c_str());
-  return s;
+  const nazir::testing::CliRun r = nazir::testing::Nazir(args);
+  EXPECT_EQ(r.status, 0) << args << "\n" << r.err;
+  return r.out;
 }
 
 bool HaveCorpus() { return std::ifstream(kCorpus).good(); }

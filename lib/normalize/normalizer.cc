@@ -10,12 +10,17 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstring>
 #include <mutex>
 #include <string>
 
 #include <unicode/utf8.h>
 #include <unicode/uversion.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "nazir/base/check.h"
 #include "nazir/base/status.h"
@@ -33,6 +38,50 @@ std::string Utf8(int32_t cp) {
   U8_APPEND(reinterpret_cast<uint8_t*>(buf), len, 4, cp, error);
   NAZIR_CHECK(!error);
   return std::string(buf, static_cast<size_t>(len));
+}
+
+// Arabic letters that every hamza mode leaves unchanged (and that never interact with a
+// neighbour): U+0621, U+0627..U+0628, U+062A..U+063A, U+0641..U+0648, U+064A. Runs of them are
+// copied 16 bytes at a time (IdentityRun); BuildTables checks the table agrees.
+constexpr bool IsIdentityArabicLetter(int32_t cp) {
+  return cp == 0x0621 || cp == 0x0627 || cp == 0x0628 || (cp >= 0x062A && cp <= 0x063A) ||
+         (cp >= 0x0641 && cp <= 0x0648) || cp == 0x064A;
+}
+
+// Length in bytes (even, 0..16) of the run of IsIdentityArabicLetter code points at p[0, 16).
+// REQUIRES: 16 readable bytes at p.
+size_t IdentityRun(const uint8_t* p) {
+#if defined(__SSE2__)
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i zero = _mm_setzero_si128();
+  // b in [lo, lo + w] iff the saturating difference (b - lo) - w is zero.
+  auto in = [&](uint8_t lo, uint8_t w) {
+    return _mm_cmpeq_epi8(_mm_subs_epu8(_mm_sub_epi8(v, _mm_set1_epi8(static_cast<char>(lo))),
+                                        _mm_set1_epi8(static_cast<char>(w))),
+                          zero);
+  };
+  const __m128i is_d8 = _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(0xD8)));
+  const __m128i is_d9 = _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(0xD9)));
+  // Second bytes after D8: A1, A7..A8, AA..BA; after D9: 81..88, 8A.
+  const __m128i d8_second = _mm_andnot_si128(
+      _mm_or_si128(in(0xA2, 0x04), _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(0xA9)))),
+      in(0xA1, 0x19));
+  const __m128i d9_second =
+      _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(0x89))), in(0x81, 0x09));
+  const __m128i second = _mm_or_si128(_mm_and_si128(_mm_slli_si128(is_d8, 1), d8_second),
+                                      _mm_and_si128(_mm_slli_si128(is_d9, 1), d9_second));
+  const auto lead_mask = static_cast<uint32_t>(_mm_movemask_epi8(_mm_or_si128(is_d8, is_d9)));
+  const auto second_mask = static_cast<uint32_t>(_mm_movemask_epi8(second));
+  const uint32_t ok = (lead_mask & 0x5555u) | (second_mask & 0xAAAAu) | 0x10000u;
+  return static_cast<size_t>(std::countr_zero(~ok)) & ~size_t{1};
+#else
+  size_t r = 0;
+  while (r < 16 && (p[r] == 0xD8 || p[r] == 0xD9) && (p[r + 1] & 0xC0) == 0x80 &&
+         IsIdentityArabicLetter(((p[r] & 0x1F) << 6) | (p[r + 1] & 0x3F))) {
+    r += 2;
+  }
+  return r;
+#endif
 }
 
 // Code points whose N2 result depends on the preceding letter (they compose with it).
@@ -78,6 +127,11 @@ std::unique_ptr<NormalizerTables> BuildTables(HamzaMode mode) {
     }
   }
   NAZIR_CHECK(t->replacement == NormalizerTables::kSpace);
+  for (int32_t cp = 0x0600; cp < 0x0700; ++cp) {
+    const uint32_t identity = 2 | (uint32_t{0xC0} | static_cast<uint32_t>(cp >> 6)) << 8 |
+                              (uint32_t{0x80} | static_cast<uint32_t>(cp & 0x3F)) << 16;
+    NAZIR_CHECK(!IsIdentityArabicLetter(cp) || t->low[cp] == identity);
+  }
   return t;
 }
 
@@ -206,6 +260,15 @@ size_t Normalizer::Normalize(std::string_view text, std::string* out) const {
         w += e & T::kLenMask;
       }
       i += len;
+      // After a two-byte code point, a run of unchanged Arabic letters is copied as is. The out
+      // buffer has room: at this point out->size() >= w + (n - i) + kSlack.
+      while (len == 2 && i + 16 <= n) {
+        const size_t run = internal::IdentityRun(p + i);
+        std::memcpy(d + w, p + i, 16);
+        w += run;
+        i += run;
+        if (run < 16) break;
+      }
       if (i >= n) break;
       e = next(i, &len);
     }

@@ -83,6 +83,34 @@ TEST(NormalizeDifferentialTest, RandomNastyStrings) {
   CompareAll(texts, HamzaMode::kKeep);
 }
 
+// Long Arabic words (the fast normalizer copies runs of unchanged letters 16 bytes at a time and
+// the tokenizer skips runs of common letters): letters that every mode keeps, letters that modes
+// fold, harakat, tatweel, combining hamza/madda, Arabic punctuation and digits, spaces and ASCII,
+// so runs stop at every kind of neighbour, cross 16-byte blocks and reach the end of the text.
+TEST(NormalizeDifferentialTest, LongArabicWords) {
+  constexpr uint32_t kLetters[] = {0x0621, 0x0627, 0x0628, 0x062A, 0x0639, 0x063A, 0x0641, 0x0644,
+                                   0x0645, 0x0647, 0x0648, 0x064A, 0x0627, 0x0644, 0x0645, 0x064A};
+  constexpr uint32_t kOthers[] = {0x0622, 0x0623, 0x0624, 0x0625, 0x0626, 0x0629, 0x0649, 0x0640,
+                                  0x064B, 0x0651, 0x0652, 0x0653, 0x0654, 0x0655, 0x060C, 0x0661,
+                                  0x063B, 0x0671, 0x06A9, 0x06CC, 0x0020, 0x0020, 0x0020, 0x002E,
+                                  0x0031, 0x0061, 0x00A0, 0x200C, 0x000A, 0xFEFF, 0x00E9, 0x0301};
+  std::mt19937_64 rng(44);
+  std::vector<std::string> texts;
+  for (int i = 0; i < 20000; ++i) {
+    std::string s;
+    const size_t items = 1 + rng() % 100;
+    for (size_t j = 0; j < items; ++j) {
+      const bool letter = rng() % 100 < 80;
+      testing::AppendUtf8(
+          letter ? kLetters[rng() % std::size(kLetters)] : kOthers[rng() % std::size(kOthers)], &s);
+    }
+    texts.push_back(std::move(s));
+  }
+  for (HamzaMode mode : {HamzaMode::kHamza, HamzaMode::kSeatLetter, HamzaMode::kKeep}) {
+    CompareAll(texts, mode);
+  }
+}
+
 // Tokenizer on valid but un-normalized text (outside its contract, but the fast path must still
 // agree with ICU: it only claims characters whose behaviour it reproduces).
 TEST(NormalizeDifferentialTest, TokenizerOnRawText) {

@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <iterator>
 #include <limits>
 #include <memory>
 #include <span>
+#include <tuple>
 #include <utility>
 
 #include <Eigen/SparseCore>
@@ -265,6 +267,8 @@ struct StoryClustererState {
   std::vector<std::pair<float, int64_t>> sort_scratch;
   std::vector<std::pair<float, uint64_t>> fill_scratch;
   std::vector<std::pair<double, uint32_t>> candidates;  // (decayed doc score, story index)
+  std::vector<std::tuple<uint32_t, uint32_t, uint32_t>> absorb_heap;
+  uint64_t absorbed = 0;  // stories absorbed (statistics)
   uint32_t stamp = 0;
   SparseVec doc{kDim};
   SparseVec lead_doc{kDim};  // empty unless lead_score
@@ -975,11 +979,96 @@ struct StoryClustererState {
     }
   }
 
+  // Story-level second look (StoryOptions::absorb_threshold). The story that would absorb
+  // final story `fi`: found under at least two of fi's posted terms (posting lists of at most
+  // max_postings), at least absorb_ratio times its size, their union spanning at most the
+  // window, with the best decayed centroid cosine >= absorb_threshold; kNone if none.
+  uint32_t BestAbsorber(uint32_t fi) {
+    const Story& f = stories[fi];
+    if (++stamp == 0) {
+      std::fill(visit_stamp.begin(), visit_stamp.end(), 0);
+      stamp = 1;
+    }
+    visit_stamp.resize(stories.size(), 0);
+    hits.resize(stories.size(), 0);
+    touched.clear();
+    for (uint64_t term : f.posted) {
+      auto pit = postings.find(term);
+      if (pit == postings.end() || pit->second.size() > opt.max_postings) continue;
+      for (uint32_t si : pit->second) {
+        if (!story_live[si] || si == fi) continue;
+        if (visit_stamp[si] != stamp) {
+          visit_stamp[si] = stamp;
+          hits[si] = 1;
+          touched.push_back(si);
+        } else if (hits[si] < 255) {
+          ++hits[si];
+        }
+      }
+    }
+    const double min_size = opt.absorb_ratio * f.size;
+    uint32_t best = StoryClusterer::kNone;
+    double best_score = 0;
+    for (uint32_t si : touched) {
+      const Story& s = stories[si];
+      if (hits[si] < 2 || s.parent != si || s.size < min_size) continue;
+      if (f.first_date != kNoDate && s.first_date != kNoDate &&
+          std::max(f.last_date, s.last_date) - std::min(f.first_date, s.first_date) >
+              opt.window_seconds) {
+        continue;  // a topic chain, not one event
+      }
+      const double score = PairScore(f, s);
+      if (score < opt.absorb_threshold) continue;
+      if (best == StoryClusterer::kNone || score > best_score ||
+          (score == best_score && s.anchor < stories[best].anchor)) {
+        best_score = score;
+        best = si;
+      }
+    }
+    return best;
+  }
+
+  // Absorbs the final stories among `active` (all of them if `all`, else those whose span
+  // ended before `horizon`), smallest first; a story that absorbed another is looked at again
+  // with its new size.
+  void Absorb(int64_t horizon, bool all) {
+    if (opt.absorb_threshold <= 0) return;
+    auto is_final = [&](const Story& s) {
+      return all || (s.last_date != kNoDate && s.last_date < horizon);
+    };
+    using Item = std::tuple<uint32_t, uint32_t, uint32_t>;  // size, anchor, story index
+    std::vector<Item>& heap = absorb_heap;
+    heap.clear();
+    for (uint32_t si : active) {
+      const Story& s = stories[si];
+      if (s.active && s.parent == si && is_final(s)) heap.emplace_back(s.size, s.anchor, si);
+    }
+    std::make_heap(heap.begin(), heap.end(), std::greater<>());
+    while (!heap.empty()) {
+      std::pop_heap(heap.begin(), heap.end(), std::greater<>());
+      const auto [size, anchor, fi] = heap.back();
+      heap.pop_back();
+      if (!stories[fi].active || stories[fi].parent != fi || stories[fi].size != size) continue;
+      const uint32_t si = BestAbsorber(fi);
+      if (si == StoryClusterer::kNone) continue;
+      const uint32_t root = stories[si].anchor < stories[fi].anchor ? si : fi;  // older survives
+      Merge(root == si ? fi : si, root);
+      ++absorbed;
+      const Story& r = stories[root];
+      if (is_final(r)) {
+        heap.emplace_back(r.size, r.anchor, root);
+        std::push_heap(heap.begin(), heap.end(), std::greater<>());
+      }
+    }
+  }
+
   // Retires stories whose span ended more than a window before the newest date: no document
-  // of a date-ordered stream can join them any more.
-  void Sweep() {
+  // of a date-ordered stream can join them any more. First they get a second look (Absorb);
+  // `all`: the batch is complete, every active story is final.
+  void Sweep(bool all) {
     if (max_date == kNoDate) return;
     int64_t horizon = max_date - opt.window_seconds;
+    Absorb(horizon, all);
     size_t out = 0;
     bool any = false;
     for (uint32_t si : active) {
@@ -1058,6 +1147,12 @@ absl::Status StoryOptions::Validate() const {
   if (!(clitic_df_ratio >= 1 && clitic_df_ratio <= 1e6)) {
     return absl::InvalidArgumentError("StoryOptions.clitic_df_ratio must be in [1, 1e6]");
   }
+  if (!(absorb_threshold >= 0 && absorb_threshold <= 1)) {
+    return absl::InvalidArgumentError("StoryOptions.absorb_threshold must be in [0, 1]");
+  }
+  if (!(absorb_ratio >= 1 && absorb_ratio <= 1e6)) {
+    return absl::InvalidArgumentError("StoryOptions.absorb_ratio must be in [1, 1e6]");
+  }
   if (source_df_log2_width < 8 || source_df_log2_width > 28) {
     return absl::InvalidArgumentError("StoryOptions.source_df_log2_width must be in [8, 28]");
   }
@@ -1127,7 +1222,7 @@ uint32_t StoryClusterer::Assign(uint32_t slot, const StoryFeatures& f, int64_t d
     s.Refine();
     si = s.Root(si);
   }
-  if (++s.assigned % 1024 == 0 || batch_done) s.Sweep();
+  if (++s.assigned % 1024 == 0 || batch_done) s.Sweep(batch_done);
   return s.stories[si].anchor;
 }
 
@@ -1203,8 +1298,9 @@ std::vector<StorySummary> StoryClusterer::Summaries(size_t top_terms) const {
 namespace {
 
 constexpr char kMagic[8] = {'N', 'Z', 'S', 'T', 'O', 'R', 'Y', '1'};
-// 4: blocked per-source count-min sketch; 5: clitics; 6: dominant-source df in the term table.
-constexpr uint32_t kFormatVersion = 6;
+// 4: blocked per-source count-min sketch; 5: clitics; 6: dominant-source df in the term table;
+// 7: absorb_threshold, absorb_ratio.
+constexpr uint32_t kFormatVersion = 7;
 
 class Writer {
  public:
@@ -1288,6 +1384,8 @@ void StoryClusterer::Serialize(std::string* out) const {
   w.Put(o.clitic_min_df);
   w.Put(o.clitic_df_ratio);
   w.Put(o.clitic_max_full_df);
+  w.Put(o.absorb_threshold);
+  w.Put(o.absorb_ratio);
 
   w.Put(s.num_counted);
   w.Put(s.pending_counted);
@@ -1414,6 +1512,8 @@ absl::StatusOr<StoryClusterer> StoryClusterer::Deserialize(std::string_view blob
   r.Get(&o.clitic_min_df);
   r.Get(&o.clitic_df_ratio);
   r.Get(&o.clitic_max_full_df);
+  r.Get(&o.absorb_threshold);
+  r.Get(&o.absorb_ratio);
   o.lead_score = lead_score != 0;
   o.refine_batch = refine != 0;
   o.source_df_log2_width = log2w;

@@ -359,6 +359,65 @@ TEST_F(StoryClustererTest, FrequentCliticFormIsKept) {
   EXPECT_EQ(std::find(top.begin(), top.end(), "عسير"), top.end());
 }
 
+// Synthetic features: terms with the given ids, each with body_tf `tf`.
+StoryFeatures Synthetic(std::initializer_list<std::pair<uint64_t, uint16_t>> terms) {
+  StoryFeatures f;
+  for (const auto& [id, tf] : terms) f.terms.push_back({id, 0, tf, 0});
+  std::sort(f.terms.begin(), f.terms.end(),
+            [](const auto& a, const auto& b) { return a.id < b.id; });
+  return f;
+}
+
+TEST(StoryAbsorbTest, FinalFragmentJoinsTheBigStoryOfItsEvent) {
+  // Twelve reports of one event share four event terms (ids 1-4) and each has words of its
+  // own. A reaction that came right after the first report names the event in passing and
+  // is otherwise written in its own words (40 words no other document has): against the
+  // one-report story it scores below threshold and starts a story of its own; against the
+  // final twelve-report centroid it scores above. The second look joins it when the batch is
+  // complete; with absorb_threshold 0 (control) it stays apart. First-pass merging
+  // (merge_threshold 0.4) does not join them either.
+  std::vector<StoryFeatures> docs;
+  uint64_t next = 1000;
+  auto own = [&next](StoryFeatures* f, int n, uint16_t tf) {
+    for (int i = 0; i < n; ++i) f->terms.push_back({next++, 0, tf, 0});
+  };
+  for (int i = 0; i < 300; ++i) {  // unrelated background
+    StoryFeatures f;
+    own(&f, 10, 1);
+    docs.push_back(f);
+  }
+  auto report = [&] {
+    StoryFeatures f = Synthetic({{1, 2}, {2, 2}, {3, 2}, {4, 2}});
+    own(&f, 6, 1);
+    return f;
+  };
+  docs.push_back(report());  // slot 300: the first report
+  StoryFeatures reaction = Synthetic({{1, 1}, {2, 1}, {3, 1}, {4, 1}});
+  own(&reaction, 40, 1);
+  docs.push_back(reaction);                               // slot 301
+  for (int i = 0; i < 11; ++i) docs.push_back(report());  // slots 302-312
+  for (double absorb : {0.2, 0.0}) {
+    StoryOptions opt;
+    opt.absorb_threshold = absorb;
+    auto sc = StoryClusterer::Create(opt);
+    ASSERT_TRUE(sc.ok());
+    for (const StoryFeatures& f : docs) sc->CountDocument(f, 1);
+    std::vector<uint32_t> at_assign(docs.size());
+    for (uint32_t i = 0; i < docs.size(); ++i) {
+      at_assign[i] = sc->Assign(i, docs[i], k2015, 1 + i % 5, StoryClusterer::kNone);
+    }
+    EXPECT_EQ(at_assign[301], 301u) << "the reaction should start its own story";
+    EXPECT_EQ(at_assign[312], 300u) << "the reports should form one story";
+    for (uint32_t i = 302; i < docs.size(); ++i) EXPECT_EQ(sc->story_of(i), 300u);
+    EXPECT_EQ(sc->story_of(0), 0u) << "background absorbed";
+    if (absorb > 0) {
+      EXPECT_EQ(sc->story_of(301), 300u) << "the final fragment was not absorbed";
+    } else {
+      EXPECT_EQ(sc->story_of(301), 301u) << "control: without the second look it stays apart";
+    }
+  }
+}
+
 TEST_F(StoryClustererTest, NearDuplicateHintJoinsAndUpdatesSummary) {
   std::mt19937 rng(5);
   auto sc = StoryClusterer::Create();
@@ -428,6 +487,15 @@ TEST(StoryOptionsTest, Validate) {
   o = {};
   o.clitic_df_ratio = 0.5;
   EXPECT_FALSE(o.Validate().ok());
+  o = {};
+  o.absorb_threshold = 1.5;
+  EXPECT_FALSE(o.Validate().ok());
+  o = {};
+  o.absorb_ratio = 0.5;
+  EXPECT_FALSE(o.Validate().ok());
+  o = {};
+  o.absorb_threshold = 0;  // off
+  EXPECT_TRUE(o.Validate().ok());
 }
 
 }  // namespace

@@ -64,8 +64,11 @@ uint64_t ReferenceShingle(const uint64_t* h, size_t count) {
 
 TEST(ShingleTest, RollingMatchesDirectComputation) {
   std::mt19937_64 rng(42);
-  for (uint32_t n : {1u, 2u, 3u, 4u, 5u, 9u, 64u, 65u, 70u}) {
-    for (size_t len : {size_t{0}, size_t{1}, size_t{3}, size_t{n}, size_t{n + 1}, size_t{200}}) {
+  // n = 8 (the engine default) takes the window-doubling kernel: lengths around its 256-shingle
+  // blocks too.
+  for (uint32_t n : {1u, 2u, 3u, 4u, 5u, 7u, 8u, 9u, 16u, 64u, 65u, 70u}) {
+    for (size_t len : {size_t{0}, size_t{1}, size_t{3}, size_t{n - 1}, size_t{n}, size_t{n + 1},
+                       size_t{200}, size_t{262}, size_t{263}, size_t{264}, size_t{600}}) {
       std::vector<uint64_t> th(len);
       for (auto& h : th) h = rng();
       const auto got = Combine(th, n);
@@ -156,6 +159,21 @@ TEST(ShingleGoldenTest, PinnedOutputs) {
   EXPECT_EQ(Combine(th, 4), want_n4);
   const std::vector<uint64_t> want_short = {0x2a8de486542b988cULL};
   EXPECT_EQ(Combine({th[0], th[1]}, 4), want_short);
+}
+
+// n = 8, the engine default (its own kernel), pinned to the rolling form's outputs.
+TEST(ShingleGoldenTest, PinnedOutputsN8) {
+  const std::vector<std::string_view> tokens = {
+      "موسكو",  "التقى", "وزير",     "الخارجية", "الروسي", "سيرغي", "لافروف", "نظيره",
+      "السوري", "أسعد",  "الشيباني", "في",       "موسكو",  "اليوم", "الخميس", "في",
+      "زيارة",  "تعد",   "الأولى",   "لمسؤول",   "سوري",   "رفيع",  "المستوى"};
+  const auto th = Hash(tokens, 0x6e617a6972ULL);
+  const std::vector<uint64_t> want = {
+      0x1e82dafe012d8fcbULL, 0x2f778fa9ba53e7daULL, 0x5acd9c4a1ef3888fULL, 0x5dbe22eb0c18cf74ULL,
+      0x2fde8c0dea64dee3ULL, 0xe90a3f84aa3d6696ULL, 0xf8b48b29b7762d03ULL, 0xb5abcf8c05ad8df4ULL,
+      0x618994e20f30ceceULL, 0xde91ac1bb9b5952bULL, 0xae81f91d9123b6f9ULL, 0xf2b0849cc6cd7eebULL,
+      0x4a50b418236d6e0bULL, 0x7e88f15b4894011aULL, 0x77f8adcfe2a5f09fULL, 0x6f0d14c3a94644e0ULL};
+  EXPECT_EQ(Combine(th, 8), want);
 }
 
 }  // namespace

@@ -981,8 +981,9 @@ struct StoryClustererState {
 
   // Story-level second look (StoryOptions::absorb_threshold). The story that would absorb
   // final story `fi`: found under at least two of fi's posted terms (posting lists of at most
-  // max_postings), at least absorb_ratio times its size, their union spanning at most the
-  // window, with the best decayed centroid cosine >= absorb_threshold; kNone if none.
+  // max_postings), at least absorb_ratio times its size, overlapping it in time, their union
+  // spanning at most the window, with the best centroid cosine >= absorb_threshold; kNone if
+  // none.
   uint32_t BestAbsorber(uint32_t fi) {
     const Story& f = stories[fi];
     if (++stamp == 0) {
@@ -1012,10 +1013,13 @@ struct StoryClustererState {
     for (uint32_t si : touched) {
       const Story& s = stories[si];
       if (hits[si] < 2 || s.parent != si || s.size < min_size) continue;
+      // A satellite lies within the event's time span; and a merge that would build a story
+      // longer than the window joins a topic chain, not one event.
+      if (SpanGap(f, s) > 0) continue;
       if (f.first_date != kNoDate && s.first_date != kNoDate &&
           std::max(f.last_date, s.last_date) - std::min(f.first_date, s.first_date) >
               opt.window_seconds) {
-        continue;  // a topic chain, not one event
+        continue;
       }
       const double score = PairScore(f, s);
       if (score < opt.absorb_threshold) continue;

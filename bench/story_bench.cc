@@ -92,13 +92,16 @@ void BM_Featurize(benchmark::State& state) {
 }
 BENCHMARK(BM_Featurize)->Unit(benchmark::kMillisecond);
 
-// Assign in date order; range(0) = 1: batch mode (CountDocument pass first, timed too).
+// Assign in date order; range(0) = 1: batch mode (CountDocument pass first, timed too);
+// range(1) = 0: without the second look at final stories (absorb_threshold 0), for its cost.
 void BM_Assign(benchmark::State& state) {
   const BenchCorpus& c = Corpus();
   const bool batch = state.range(0) != 0;
+  StoryOptions opt;
+  if (state.range(1) == 0) opt.absorb_threshold = 0;
   size_t docs = 0, stories = 0, memory = 0;
   for (auto _ : state) {
-    auto sc = StoryClusterer::Create();
+    auto sc = StoryClusterer::Create(opt);
     if (batch) {
       for (size_t i : c.date_order) sc->CountDocument(c.features[i], i % 13);
     }
@@ -118,7 +121,7 @@ void BM_Assign(benchmark::State& state) {
   state.counters["stories"] = static_cast<double>(stories);
   state.counters["memory_MB"] = memory / 1e6;
 }
-BENCHMARK(BM_Assign)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Assign)->Args({0, 1})->Args({1, 1})->Args({1, 0})->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace nazir

@@ -180,6 +180,9 @@ struct Story {
   uint32_t groups = 0;
   int64_t first_date = kNoDate, last_date = kNoDate;
   bool active = true;
+  // A member document also scored >= absorb_threshold / 2 against another story: only such
+  // stories get the second look (Absorb); the others share too little with any story.
+  bool linked = false;
   float norm = 0;       // of the full centroid: sqrt(|centroid|^2 + residual2)
   float residual2 = 0;  // squared mass of the members' terms not stored (dropped, truncated)
   std::vector<uint32_t> sources;  // sorted, unique
@@ -244,7 +247,8 @@ struct StoryClustererState {
   // Stories.
   std::vector<Story> stories;
   std::vector<uint32_t> slot_story;  // slot -> story index, kNone if unassigned
-  std::vector<uint8_t> story_live;   // stories[i].active, compact (read once per posting)
+  // stories[i].size if stories[i].active, else 0; compact (read once per posting).
+  std::vector<uint32_t> live_size;
   absl::flat_hash_map<uint64_t, std::vector<uint32_t>> postings;
   std::vector<uint32_t> active;  // indices of active stories (may hold inactive ones)
   int64_t max_date = kNoDate;
@@ -672,7 +676,7 @@ struct StoryClustererState {
       std::vector<uint32_t>& list = *lp;
       for (size_t j = 0; j < list.size();) {
         const uint32_t si = list[j];
-        if (!story_live[si]) {  // lazily drop stale stories from the index
+        if (live_size[si] == 0) {  // lazily drop stale stories from the index
           list[j] = list.back();
           list.pop_back();
           continue;
@@ -807,6 +811,7 @@ struct StoryClustererState {
   void AddToStory(uint32_t si, int64_t date, uint32_t source, bool new_group) {
     Story& s = stories[si];
     ++s.size;
+    if (s.active) live_size[si] = s.size;
     if (new_group) ++s.groups;
     if (date != kNoDate) {
       if (s.first_date == kNoDate) {
@@ -853,6 +858,7 @@ struct StoryClustererState {
     a.parent = into;
     b.size += a.size;
     b.groups += a.groups;
+    b.linked = b.linked || a.linked;
     if (a.first_date != kNoDate) {
       b.first_date = b.first_date == kNoDate ? a.first_date : std::min(b.first_date, a.first_date);
       b.last_date = b.last_date == kNoDate ? a.last_date : std::max(b.last_date, a.last_date);
@@ -865,7 +871,8 @@ struct StoryClustererState {
     b.residual2 += a.residual2;
     b.norm = Truncate(&b.centroid, opt.centroid_terms, &b.residual2);
     a.active = false;
-    story_live[from] = 0;
+    live_size[from] = 0;
+    live_size[into] = b.size;
     a.centroid = SparseVec(kDim);
     a.norm = 0;
     a.sources = {};
@@ -993,11 +1000,12 @@ struct StoryClustererState {
     visit_stamp.resize(stories.size(), 0);
     hits.resize(stories.size(), 0);
     touched.clear();
+    const double min_size = std::max(1.0, opt.absorb_ratio * f.size);
     for (uint64_t term : f.posted) {
       auto pit = postings.find(term);
       if (pit == postings.end() || pit->second.size() > opt.max_postings) continue;
       for (uint32_t si : pit->second) {
-        if (!story_live[si] || si == fi) continue;
+        if (live_size[si] < min_size || si == fi) continue;  // inactive (0) or too small
         if (visit_stamp[si] != stamp) {
           visit_stamp[si] = stamp;
           hits[si] = 1;
@@ -1007,7 +1015,6 @@ struct StoryClustererState {
         }
       }
     }
-    const double min_size = opt.absorb_ratio * f.size;
     uint32_t best = StoryClusterer::kNone;
     double best_score = 0;
     for (uint32_t si : touched) {
@@ -1045,7 +1052,9 @@ struct StoryClustererState {
     heap.clear();
     for (uint32_t si : active) {
       const Story& s = stories[si];
-      if (s.active && s.parent == si && is_final(s)) heap.emplace_back(s.size, s.anchor, si);
+      if (s.active && s.parent == si && s.linked && is_final(s)) {
+        heap.emplace_back(s.size, s.anchor, si);
+      }
     }
     std::make_heap(heap.begin(), heap.end(), std::greater<>());
     while (!heap.empty()) {
@@ -1080,7 +1089,7 @@ struct StoryClustererState {
       if (!s.active || s.parent != si) continue;
       if (s.last_date != kNoDate && s.last_date < horizon) {
         s.active = false;
-        story_live[si] = 0;
+        live_size[si] = 0;
         s.norm = Truncate(&s.centroid, opt.summary_terms, &s.residual2);
         s.posted.clear();
         s.posted.shrink_to_fit();
@@ -1093,9 +1102,9 @@ struct StoryClustererState {
     if (!any) return;
     for (auto it = postings.begin(); it != postings.end();) {
       auto& list = it->second;
-      list.erase(
-          std::remove_if(list.begin(), list.end(), [this](uint32_t si) { return !story_live[si]; }),
-          list.end());
+      list.erase(std::remove_if(list.begin(), list.end(),
+                                [this](uint32_t si) { return live_size[si] == 0; }),
+                 list.end());
       if (list.empty()) {
         postings.erase(it++);
       } else {
@@ -1212,13 +1221,19 @@ uint32_t StoryClusterer::Assign(uint32_t slot, const StoryFeatures& f, int64_t d
   if (si == kNone) {
     si = static_cast<uint32_t>(s.stories.size());
     s.stories.emplace_back();
-    s.story_live.push_back(1);
+    s.live_size.push_back(1);
     s.stories.back().anchor = slot;
     s.stories.back().parent = si;
     s.active.push_back(si);
   }
   s.slot_story[slot] = si;
   s.AddToStory(si, date, source, new_group);
+  for (const auto& [score, ti] : s.candidates) {
+    if (ti != si && score >= 0.5 * s.opt.absorb_threshold) {
+      s.stories[si].linked = true;
+      break;
+    }
+  }
   si = s.MaybeMerge(si);
   // The batch is complete: refine, then retire what the stream has left behind.
   const bool batch_done = final_df && s.pending_counted == 0;
@@ -1431,7 +1446,7 @@ void StoryClusterer::Serialize(std::string* out) const {
     w.Put(st.groups);
     w.Put(st.first_date);
     w.Put(st.last_date);
-    w.Put<uint8_t>(st.active ? 1 : 0);
+    w.Put<uint8_t>((st.active ? 1 : 0) | (st.linked ? 2 : 0));
     w.Put(st.residual2);
     w.Put<uint64_t>(st.sources.size());
     for (uint32_t src : st.sources) w.Put(src);
@@ -1572,7 +1587,8 @@ absl::StatusOr<StoryClusterer> StoryClusterer::Deserialize(std::string_view blob
     r.Get(&st.last_date);
     r.Get(&active);
     r.Get(&st.residual2);
-    st.active = active != 0;
+    st.active = (active & 1) != 0;
+    st.linked = (active & 2) != 0;
     uint64_t m = 0;
     if (!r.Count(&m, 4)) return corrupt("story sources");
     st.sources.resize(m);
@@ -1611,9 +1627,9 @@ absl::StatusOr<StoryClusterer> StoryClusterer::Deserialize(std::string_view blob
     s.arena.append(sp);
   }
   if (!r.ok() || !r.done()) return corrupt("trailing or truncated data");
-  s.story_live.resize(s.stories.size());
+  s.live_size.resize(s.stories.size());
   for (uint32_t i = 0; i < s.stories.size(); ++i) {
-    s.story_live[i] = s.stories[i].active ? 1 : 0;
+    s.live_size[i] = s.stories[i].active ? std::max<uint32_t>(s.stories[i].size, 1) : 0;
     if (s.stories[i].active) {
       s.active.push_back(i);
       s.IndexStory(i);

@@ -188,6 +188,10 @@ struct Story {
   std::vector<uint32_t> sources;  // sorted, unique
   SparseVec centroid{kDim};       // sum of member unit vectors, truncated
   std::vector<uint64_t> posted;   // terms under which the story is in the index (sorted)
+  // The lightest posted-by-rank centroid entry (weight, id) at the last IndexStory: the
+  // index_terms-th heaviest then, or (0, max) if the centroid had no more entries than that.
+  float index_w = 0;
+  int64_t index_id = std::numeric_limits<int64_t>::max();
 };
 
 struct StoryClustererState {
@@ -269,6 +273,7 @@ struct StoryClustererState {
   std::vector<uint32_t> touched;  // stories found for the current document
   std::vector<std::vector<uint32_t>*> query_lists;  // posting lists of the query terms
   std::vector<std::pair<float, int64_t>> sort_scratch;
+  std::vector<std::pair<float, int64_t>> add_scratch;
   std::vector<std::pair<float, uint64_t>> fill_scratch;
   std::vector<std::pair<double, uint32_t>> candidates;  // (decayed doc score, story index)
   std::vector<std::tuple<uint32_t, uint32_t, uint32_t>> absorb_heap;
@@ -760,18 +765,23 @@ struct StoryClustererState {
     }
     for (; i < na; ++i) e.emplace_back(va[i], ia[i]);
     for (; j < nb; ++j) e.emplace_back(vb[j], ib[j]);
+    const std::vector<std::pair<float, int64_t>>* kept = &e;
     if (e.size() > keep) {
-      std::nth_element(e.begin(), e.begin() + keep, e.end(), [](const auto& a, const auto& b) {
-        return a.first > b.first || (a.first == b.first && a.second < b.second);
-      });
+      // The keep heaviest are those heavier than the (keep+1)-th (a strict total order), kept
+      // in index order from a copy made before the selection permutes e.
+      std::vector<std::pair<float, int64_t>>& by_id = add_scratch;
+      by_id.assign(e.begin(), e.end());
+      std::nth_element(e.begin(), e.begin() + keep, e.end(), Heavier);
       for (size_t k = keep; k < e.size(); ++k) *residual2 += e[k].first * e[k].first;
-      e.resize(keep);
-      std::sort(e.begin(), e.end(),
-                [](const auto& a, const auto& b) { return a.second < b.second; });
+      const std::pair<float, int64_t> next = e[keep];
+      by_id.erase(std::remove_if(by_id.begin(), by_id.end(),
+                                 [&next](const auto& x) { return !Heavier(x, next); }),
+                  by_id.end());
+      kept = &by_id;
     }
     c->setZero();
-    c->reserve(static_cast<int64_t>(e.size()));
-    for (const auto& [w, id] : e) c->insertBack(id) = w;
+    c->reserve(static_cast<int64_t>(kept->size()));
+    for (const auto& [w, id] : *kept) c->insertBack(id) = w;
     return static_cast<float>(std::sqrt(c->squaredNorm() + *residual2));
   }
 
@@ -788,6 +798,40 @@ struct StoryClustererState {
     return static_cast<size_t>(base - first) + (*base < key);
   }
 
+  static bool Heavier(const std::pair<float, int64_t>& a, const std::pair<float, int64_t>& b) {
+    return a.first > b.first || (a.first == b.first && a.second < b.second);
+  }
+
+  // Whether IndexStory(si) would post a new term after the current document was added to
+  // story si. Centroid weights never decrease while a story takes documents and truncation
+  // keeps the heaviest, so the index_terms-th heaviest entry is at least as heavy as at the
+  // last IndexStory; only the document's terms changed, so only they can enter the top
+  // index_terms: if none of them that is at least as heavy as that entry is unposted,
+  // IndexStory would change nothing.
+  bool NeedsIndex(const Story& s) const {
+    const std::pair<float, int64_t> floor{s.index_w, s.index_id};
+    const int64_t* ic = s.centroid.innerIndexPtr();
+    const float* vc = s.centroid.valuePtr();
+    const int64_t* id = doc.innerIndexPtr();
+    const int64_t nc = s.centroid.nonZeros(), nd = doc.nonZeros();
+    for (int64_t i = 0, j = 0; i < nc && j < nd;) {
+      if (ic[i] < id[j]) {
+        ++i;
+      } else if (id[j] < ic[i]) {
+        ++j;
+      } else {
+        if (!Heavier(floor, {vc[i], ic[i]})) {
+          const uint64_t t = static_cast<uint64_t>(ic[i]);
+          const size_t pos = LowerBound(s.posted.data(), s.posted.size(), t);
+          if (pos == s.posted.size() || s.posted[pos] != t) return true;
+        }
+        ++i;
+        ++j;
+      }
+    }
+    return false;
+  }
+
   void IndexStory(uint32_t si) {
     Story& s = stories[si];
     std::vector<std::pair<float, int64_t>>& e = sort_scratch;
@@ -798,6 +842,16 @@ struct StoryClustererState {
       std::nth_element(e.begin(), e.begin() + m, e.end(), [](const auto& a, const auto& b) {
         return a.first > b.first || (a.first == b.first && a.second < b.second);
       });
+    }
+    s.index_w = 0;
+    s.index_id = std::numeric_limits<int64_t>::max();
+    if (m < e.size()) {
+      auto lightest = e[0];
+      for (size_t k = 1; k < m; ++k) {
+        if (Heavier(lightest, e[k])) lightest = e[k];
+      }
+      s.index_w = lightest.first;
+      s.index_id = lightest.second;
     }
     for (size_t k = 0; k < m; ++k) {  // posted is kept sorted
       uint64_t id = static_cast<uint64_t>(e[k].second);
@@ -826,7 +880,7 @@ struct StoryClustererState {
     s.residual2 += doc_residual2;
     s.norm = AddTruncated(&s.centroid, doc, s.active ? opt.centroid_terms : opt.summary_terms,
                           &s.residual2);
-    if (s.active) IndexStory(si);
+    if (s.active && NeedsIndex(s)) IndexStory(si);
   }
 
   uint32_t Root(uint32_t si) {

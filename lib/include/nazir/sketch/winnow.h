@@ -11,7 +11,8 @@
 //   WinnowAnchors(shingles, /*window=*/8, &anchors);
 //
 // Ownership: the caller owns *anchors. Thread-safety: pure function.
-// Failure: none; no allocation once *anchors has capacity.
+// Failure: none; no allocation in steady state (*anchors and a per-thread
+// key buffer keep their capacity).
 #ifndef NAZIR_SKETCH_WINNOW_H_
 #define NAZIR_SKETCH_WINNOW_H_
 

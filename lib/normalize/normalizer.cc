@@ -48,9 +48,12 @@ constexpr bool IsIdentityArabicLetter(int32_t cp) {
          (cp >= 0x0641 && cp <= 0x0648) || cp == 0x064A;
 }
 
-// Length in bytes (even, 0..16) of the run of IsIdentityArabicLetter code points at p[0, 16).
-// REQUIRES: 16 readable bytes at p.
-size_t IdentityRun(const uint8_t* p) {
+// Length in bytes (0..16) of the run at p[0, 16) made of IsIdentityArabicLetter code points and,
+// if `spaces`, of single ' ' between two of them (p[-1] is taken to end such a letter). The run
+// ends after a letter. *after_space is the offset just past the run's last space, 0 if none.
+// Such a run normalizes to itself once the chunk before it has non-empty output: every space in
+// it is a chunk separator with a non-empty chunk on both sides. REQUIRES: 16 readable bytes at p.
+size_t IdentityRun(const uint8_t* p, bool spaces, size_t* after_space) {
 #if defined(__SSE2__)
   const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
   const __m128i zero = _mm_setzero_si128();
@@ -68,19 +71,34 @@ size_t IdentityRun(const uint8_t* p) {
       in(0xA1, 0x19));
   const __m128i d9_second =
       _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(0x89))), in(0x81, 0x09));
-  const __m128i second = _mm_or_si128(_mm_and_si128(_mm_slli_si128(is_d8, 1), d8_second),
-                                      _mm_and_si128(_mm_slli_si128(is_d9, 1), d9_second));
-  const auto lead_mask = static_cast<uint32_t>(_mm_movemask_epi8(_mm_or_si128(is_d8, is_d9)));
-  const auto second_mask = static_cast<uint32_t>(_mm_movemask_epi8(second));
-  const uint32_t ok = (lead_mask & 0x5555u) | (second_mask & 0xAAAAu) | 0x10000u;
-  return static_cast<size_t>(std::countr_zero(~ok)) & ~size_t{1};
+  // Byte j is the second byte of a letter: byte j - 1 is the matching lead.
+  const auto second = static_cast<uint32_t>(
+      _mm_movemask_epi8(_mm_or_si128(_mm_and_si128(_mm_slli_si128(is_d8, 1), d8_second),
+                                     _mm_and_si128(_mm_slli_si128(is_d9, 1), d9_second))));
+  const auto lead = static_cast<uint32_t>(_mm_movemask_epi8(_mm_or_si128(is_d8, is_d9)));
+  const uint32_t space =
+      spaces ? static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')))) : 0;
+  const uint32_t letter_start = lead & (second >> 1);
+  const uint32_t single_space = space & ((second << 1) | 1) & (letter_start >> 1);
+  const uint32_t ok = letter_start | second | single_space;
+  const auto run = static_cast<size_t>(std::countr_zero(~ok));
+  const uint32_t run_spaces = single_space & ((1u << run) - 1);
+  *after_space = run_spaces == 0 ? 0 : static_cast<size_t>(std::bit_width(run_spaces));
+  return run;
 #else
   size_t r = 0;
-  while (r < 16 && (p[r] == 0xD8 || p[r] == 0xD9) && (p[r + 1] & 0xC0) == 0x80 &&
-         IsIdentityArabicLetter(((p[r] & 0x1F) << 6) | (p[r + 1] & 0x3F))) {
-    r += 2;
+  *after_space = 0;
+  for (;;) {
+    size_t at = r;
+    if (spaces && at < 16 && p[at] == ' ') ++at;
+    if (at + 1 < 16 && (p[at] == 0xD8 || p[at] == 0xD9) && (p[at + 1] & 0xC0) == 0x80 &&
+        IsIdentityArabicLetter(((p[at] & 0x1F) << 6) | (p[at + 1] & 0x3F))) {
+      if (at != r) *after_space = at;
+      r = at + 2;
+    } else {
+      return r;
+    }
   }
-  return r;
 #endif
 }
 
@@ -246,9 +264,9 @@ size_t Normalizer::Normalize(std::string_view text, std::string* out) const {
     }
     // A chunk: a separating space first (taken back if the chunk comes out empty). On exit from
     // the loop, e/len describe the whitespace code point at i (or i == n).
-    const size_t chunk_in = i;
+    size_t chunk_in = i;
     if (w > 0) d[w++] = ' ';
-    const size_t chunk_out = w;
+    size_t chunk_out = w;
     bool slow = false;
     for (;;) {
       if (e & T::kSpecial) {
@@ -260,11 +278,17 @@ size_t Normalizer::Normalize(std::string_view text, std::string* out) const {
         w += e & T::kLenMask;
       }
       i += len;
-      // After a two-byte code point, a run of unchanged Arabic letters is copied as is. The out
-      // buffer has room: at this point out->size() >= w + (n - i) + kSlack.
+      // After a two-byte code point, a run of unchanged Arabic letters is copied as is, across
+      // single spaces (into the following chunks) while this chunk is fast and non-empty. The
+      // out buffer has room: at this point out->size() >= w + (n - i) + kSlack.
       while (len == 2 && i + 16 <= n) {
-        const size_t run = internal::IdentityRun(p + i);
+        size_t after_space;
+        const size_t run = internal::IdentityRun(p + i, !slow && w > chunk_out, &after_space);
         std::memcpy(d + w, p + i, 16);
+        if (after_space != 0) {
+          chunk_in = i + after_space;
+          chunk_out = w + after_space;
+        }
         w += run;
         i += run;
         if (run < 16) break;

@@ -123,7 +123,7 @@ size_t ArabicLetterRun(const uint8_t* p, size_t limit, size_t avail) {
                                         _mm_and_si128(_mm_slli_si128(is_d9, 1), in_d9));
     const auto lead_mask = static_cast<uint32_t>(_mm_movemask_epi8(_mm_or_si128(is_d8, is_d9)));
     const auto second_mask = static_cast<uint32_t>(_mm_movemask_epi8(second));
-    const uint32_t ok = (lead_mask & 0x5555u) | (second_mask & 0xAAAAu) | 0x10000u;
+    const uint32_t ok = (lead_mask & 0x5555u) | (second_mask & 0xAAAAu);
     const auto run = static_cast<size_t>(std::countr_zero(~ok)) & ~size_t{1};
     r += run;
     if (run < 16 || r >= limit) return r < limit ? r : limit;

@@ -92,6 +92,22 @@ void BM_Featurize(benchmark::State& state) {
 }
 BENCHMARK(BM_Featurize)->Unit(benchmark::kMillisecond);
 
+// CountDocument alone (the batch pass the engine runs while documents are added).
+void BM_Count(benchmark::State& state) {
+  const BenchCorpus& c = Corpus();
+  size_t docs = 0;
+  for (auto _ : state) {
+    auto sc = StoryClusterer::Create();
+    for (size_t i : c.date_order) sc->CountDocument(c.features[i], i % 13);
+    docs += c.articles.size();
+    state.PauseTiming();
+    sc = absl::InvalidArgumentError("release");  // destroy outside the timed region
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(docs));
+}
+BENCHMARK(BM_Count)->Unit(benchmark::kMillisecond);
+
 // Assign in date order; range(0) = 1: batch mode (CountDocument pass first, timed too);
 // range(1) = 0: without the second look at final stories (absorb_threshold 0), for its cost.
 void BM_Assign(benchmark::State& state) {

@@ -277,7 +277,6 @@ struct StoryClustererState {
   std::vector<std::pair<float, uint64_t>> fill_scratch;
   std::vector<std::pair<double, uint32_t>> candidates;  // (decayed doc score, story index)
   std::vector<std::tuple<uint32_t, uint32_t, uint32_t>> absorb_heap;
-  uint64_t absorbed = 0;  // stories absorbed (statistics)
   uint32_t stamp = 0;
   SparseVec doc{kDim};
   SparseVec lead_doc{kDim};  // empty unless lead_score
@@ -1055,6 +1054,7 @@ struct StoryClustererState {
     hits.resize(stories.size(), 0);
     touched.clear();
     const double min_size = std::max(1.0, opt.absorb_ratio * f.size);
+    for (uint64_t term : f.posted) postings.prefetch(term);  // independent cache misses
     for (uint64_t term : f.posted) {
       auto pit = postings.find(term);
       if (pit == postings.end() || pit->second.size() > opt.max_postings) continue;
@@ -1104,6 +1104,8 @@ struct StoryClustererState {
     using Item = std::tuple<uint32_t, uint32_t, uint32_t>;  // size, anchor, story index
     std::vector<Item>& heap = absorb_heap;
     heap.clear();
+    uint32_t max_size = 0;  // no story can absorb one of more than max_size / absorb_ratio
+    for (uint32_t si : active) max_size = std::max(max_size, live_size[si]);
     for (uint32_t si : active) {
       const Story& s = stories[si];
       if (s.active && s.parent == si && s.linked && is_final(s)) {
@@ -1116,11 +1118,12 @@ struct StoryClustererState {
       const auto [size, anchor, fi] = heap.back();
       heap.pop_back();
       if (!stories[fi].active || stories[fi].parent != fi || stories[fi].size != size) continue;
+      if (opt.absorb_ratio * size > max_size) continue;  // BestAbsorber would find none
       const uint32_t si = BestAbsorber(fi);
       if (si == StoryClusterer::kNone) continue;
       const uint32_t root = stories[si].anchor < stories[fi].anchor ? si : fi;  // older survives
       Merge(root == si ? fi : si, root);
-      ++absorbed;
+      max_size = std::max(max_size, stories[root].size);
       const Story& r = stories[root];
       if (is_final(r)) {
         heap.emplace_back(r.size, r.anchor, root);

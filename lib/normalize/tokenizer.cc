@@ -137,6 +137,43 @@ size_t ArabicLetterRun(const uint8_t* p, size_t limit, size_t avail) {
   return r;
 }
 
+// Byte masks of p[0, 64) (bit j for byte j): `letter`, the bytes of common Arabic letters
+// (IsCommonArabicLetter, both bytes of each), and `space`, the ' ' bytes. A second byte at
+// bit 0 is never marked (callers start at a code point). REQUIRES: 64 readable bytes at p.
+struct BlockMasks {
+  uint64_t letter = 0;
+  uint64_t space = 0;
+};
+
+#if defined(__SSE2__)
+BlockMasks ScanBlock(const uint8_t* p) {
+  const __m128i d8 = _mm_set1_epi8(static_cast<char>(0xD8));
+  const __m128i d9 = _mm_set1_epi8(static_cast<char>(0xD9));
+  const __m128i blank = _mm_set1_epi8(' ');
+  const __m128i zero = _mm_setzero_si128();
+  uint64_t is_d8 = 0, is_d9 = 0, in_d8 = 0, in_d9 = 0, space = 0;
+  for (int k = 0; k < 4; ++k) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+    auto bits = [&](__m128i m) {
+      return static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(m))) << (16 * k);
+    };
+    is_d8 |= bits(_mm_cmpeq_epi8(v, d8));
+    is_d9 |= bits(_mm_cmpeq_epi8(v, d9));
+    // Unsigned range tests: b in [lo, lo + w] iff saturating (b - lo) - w == 0.
+    in_d8 |= bits(_mm_cmpeq_epi8(
+        _mm_subs_epu8(_mm_sub_epi8(v, _mm_set1_epi8(static_cast<char>(0xA1))), _mm_set1_epi8(0x19)),
+        zero));
+    in_d9 |= bits(_mm_cmpeq_epi8(
+        _mm_subs_epu8(_mm_sub_epi8(v, _mm_set1_epi8(static_cast<char>(0x81))), _mm_set1_epi8(0x09)),
+        zero));
+    space |= bits(_mm_cmpeq_epi8(v, blank));
+  }
+  const uint64_t second = ((is_d8 << 1) & in_d8) | ((is_d9 << 1) & in_d9);
+  const uint64_t first = (is_d8 | is_d9) & (second >> 1);
+  return {first | second, space};
+}
+#endif
+
 }  // namespace
 
 struct TokenizerState {
@@ -233,6 +270,42 @@ struct TokenizerState {
     return ClassAt(reinterpret_cast<const uint8_t*>(text.data()), i, end, &len) != kSlow;
   }
 
+#if defined(__SSE2__)
+  // Emits the tokens of the words of common Arabic letters that start at `pos` (a chunk start)
+  // and follow one another within text[pos, pos + 64), each ended by spaces then by another such
+  // word or by `end`; returns the position after the last one's spaces (pos if none).
+  // REQUIRES: pos + 64 <= text.size().
+  static size_t WordsFromMasks(std::string_view text, size_t pos, size_t end,
+                               std::vector<std::string_view>* tokens) {
+    const BlockMasks m = ScanBlock(reinterpret_cast<const uint8_t*>(text.data()) + pos);
+    const size_t limit = end - pos < 64 ? end - pos : 64;
+    uint64_t letter = m.letter;
+    uint64_t space = m.space;
+    if (limit < 64) {
+      letter &= (uint64_t{1} << limit) - 1;
+      space &= (uint64_t{1} << limit) - 1;
+    }
+    size_t s = 0;  // start of the current word, relative to pos
+    while (s < limit && ((letter >> s) & 1) != 0) {
+      const size_t e = s + static_cast<size_t>(std::countr_one(letter >> s));
+      if (e == limit && limit < 64) {  // the word ends the piece
+        tokens->push_back(text.substr(pos + s, e - s));
+        return end;
+      }
+      if (e >= limit || ((space >> e) & 1) == 0) break;
+      const size_t next = e + static_cast<size_t>(std::countr_one(space >> e));
+      if (next == limit && limit < 64) {  // spaces to the end of the piece
+        tokens->push_back(text.substr(pos + s, e - s));
+        return end;
+      }
+      if (next >= limit || ((letter >> next) & 1) == 0) break;
+      tokens->push_back(text.substr(pos + s, e - s));
+      s = next;
+    }
+    return pos + s;
+  }
+#endif
+
   // T2 + T3 of the piece text[begin, end).
   void Piece(std::string_view text, size_t begin, size_t end,
              std::vector<std::string_view>* tokens) {
@@ -241,6 +314,16 @@ struct TokenizerState {
     // A piece whose first non-space code point is not fast starts its ICU region at `begin`.
     if (pos < end && pos > begin && !FastStart(text, pos, end)) pos = begin;
     while (pos < end) {
+#if defined(__SSE2__)
+      // Words of common Arabic letters, each followed by spaces and another such word: the
+      // token FastChunk would emit for each, found from masks of 64 bytes at a time (so that
+      // finding the next word does not wait on the previous one).
+      if (pos + 64 <= text.size()) {
+        const size_t pos0 = pos;
+        pos = WordsFromMasks(text, pos, end, tokens);
+        if (pos != pos0) continue;
+      }
+#endif
       const size_t mark = tokens->size();
       size_t chunk_end;
       if (FastChunk(text, pos, end, &chunk_end, tokens)) {

@@ -560,12 +560,15 @@ struct StoryClustererState {
                                }),
                 ws->end());
     }
-    out->setZero();
-    out->reserve(static_cast<int64_t>(ws->size()));
+    out->resizeNonZeros(static_cast<int64_t>(ws->size()));  // written in place, in id order
+    int64_t* oi = out->innerIndexPtr();
+    float* ov = out->valuePtr();
     double stored2 = 0;
-    for (const Weighted& x : *ws) {
+    for (size_t k = 0; k < ws->size(); ++k) {
+      const Weighted& x = (*ws)[k];
       const float v = x.*w * inv;
-      out->insertBack(static_cast<int64_t>(x.id)) = v;
+      oi[k] = static_cast<int64_t>(x.id);
+      ov[k] = v;
       stored2 += double{v} * v;
     }
     return nonzero ? static_cast<float>(std::max(0.0, 1.0 - stored2)) : 0.f;
@@ -731,11 +734,20 @@ struct StoryClustererState {
       e.resize(keep);
       std::sort(e.begin(), e.end(),
                 [](const auto& a, const auto& b) { return a.second < b.second; });
-      v->setZero();
-      v->reserve(static_cast<int64_t>(keep));
-      for (const auto& [w, id] : e) v->insertBack(id) = w;
+      SetEntries(e, v);
     }
     return static_cast<float>(std::sqrt(v->squaredNorm() + *residual2));
+  }
+
+  // *v = (weight, index) entries in index order, written in place.
+  static void SetEntries(const std::vector<std::pair<float, int64_t>>& e, SparseVec* v) {
+    v->resizeNonZeros(static_cast<int64_t>(e.size()));
+    int64_t* vi = v->innerIndexPtr();
+    float* vv = v->valuePtr();
+    for (size_t k = 0; k < e.size(); ++k) {
+      vi[k] = e[k].second;
+      vv[k] = e[k].first;
+    }
   }
 
   // *c += d (a merge join in index order, no allocation in steady state), then Truncate's
@@ -778,9 +790,7 @@ struct StoryClustererState {
                   by_id.end());
       kept = &by_id;
     }
-    c->setZero();
-    c->reserve(static_cast<int64_t>(kept->size()));
-    for (const auto& [w, id] : *kept) c->insertBack(id) = w;
+    SetEntries(*kept, c);
     return static_cast<float>(std::sqrt(c->squaredNorm() + *residual2));
   }
 
@@ -941,12 +951,15 @@ struct StoryClustererState {
     candidates.erase(std::remove_if(candidates.begin(), candidates.end(),
                                     [floor](const auto& c) { return c.first < floor; }),
                      candidates.end());
-    std::sort(candidates.begin(), candidates.end(), [](const auto& x, const auto& y) {
-      return x.first > y.first || (x.first == y.first && x.second < y.second);
-    });
+    constexpr size_t kMaxTried = 8;  // only the heaviest kMaxTried are looked at
+    std::partial_sort(candidates.begin(),
+                      candidates.begin() + std::min(kMaxTried, candidates.size()), candidates.end(),
+                      [](const auto& x, const auto& y) {
+                        return x.first > y.first || (x.first == y.first && x.second < y.second);
+                      });
     size_t tried = 0;
     for (const auto& [doc_score, ti] : candidates) {
-      if (doc_score < 0.5 * opt.threshold || tried >= 8) break;
+      if (doc_score < 0.5 * opt.threshold || tried >= kMaxTried) break;
       ++tried;
       uint32_t t = Root(ti);
       si = Root(si);

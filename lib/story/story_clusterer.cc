@@ -435,7 +435,7 @@ struct StoryClustererState {
     double full_norm2 = 0, lead_norm2 = 0;
     const double n = static_cast<double>(std::max<uint64_t>(num_counted, 1));
     const double prior_n = n + opt.df_prior_docs, prior_df = opt.df_prior_docs / 100.0;
-    const bool df_cut = num_counted >= opt.min_docs_for_df_cut;
+    bool df_cut = num_counted >= opt.min_docs_for_df_cut;
     const double max_df = opt.max_df_fraction * n;
     if (num_counted != idf_n) {
       idf_n = num_counted;
@@ -443,6 +443,9 @@ struct StoryClustererState {
     }
     const bool burst = UsesBurst(date);
     const double all_recent = RecentDocs(date);
+    // The cut also needs documents around this one's date (StoryOptions::
+    // min_recent_docs_for_df_cut): an island in time is weighted like a small corpus.
+    if (UsesBurst(date) && all_recent < opt.min_recent_docs_for_df_cut) df_cut = false;
     const int32_t hour = burst ? static_cast<int32_t>(date / 3600) : 0;
     const double hl = HalfLifeHours();
     auto sit = source_docs.find(source);
@@ -1388,7 +1391,7 @@ namespace {
 
 constexpr char kMagic[8] = {'N', 'Z', 'S', 'T', 'O', 'R', 'Y', '1'};
 // 4: blocked per-source count-min sketch; 5: clitics; 6: dominant-source df in the term table;
-// 7: absorb_threshold, absorb_ratio.
+// 7: absorb_threshold, absorb_ratio, min_recent_docs_for_df_cut.
 constexpr uint32_t kFormatVersion = 7;
 
 class Writer {
@@ -1475,6 +1478,7 @@ void StoryClusterer::Serialize(std::string* out) const {
   w.Put(o.clitic_max_full_df);
   w.Put(o.absorb_threshold);
   w.Put(o.absorb_ratio);
+  w.Put(o.min_recent_docs_for_df_cut);
 
   w.Put(s.num_counted);
   w.Put(s.pending_counted);
@@ -1603,6 +1607,7 @@ absl::StatusOr<StoryClusterer> StoryClusterer::Deserialize(std::string_view blob
   r.Get(&o.clitic_max_full_df);
   r.Get(&o.absorb_threshold);
   r.Get(&o.absorb_ratio);
+  r.Get(&o.min_recent_docs_for_df_cut);
   o.lead_score = lead_score != 0;
   o.refine_batch = refine != 0;
   o.source_df_log2_width = log2w;

@@ -159,6 +159,45 @@ TEST_F(StoryClustererTest, SeedAloneFormsOneStory) {
   EXPECT_GT(std::set<uint32_t>(st.begin(), st.end()).size(), 1u);
 }
 
+// The seed (2025) after 2,500 documents of 2015 in which the words the seed articles share
+// (Syria, Russia, Moscow, minister, foreign affairs, al-Assad) are common (1 in 12, above
+// max_df_fraction): in 2025 no other document is around, so the common-word cut is not
+// applied (min_recent_docs_for_df_cut) and the four articles keep what links them. Control:
+// with the global gate only, the shared words are cut and the analysis pieces split off.
+TEST_F(StoryClustererTest, SeedAfterAnOlderCorpusKeepsItsCommonWords) {
+  std::vector<SeedDoc> seed = LoadSeed();
+  ASSERT_EQ(seed.size(), 4u);
+  std::mt19937 rng(11);
+  std::vector<StoryFeatures> feats;
+  const size_t nbg = 2500;
+  for (size_t i = 0; i < nbg; ++i) {
+    std::string extra = i % 12 == 0 ? " سوريا سورية السوري روسيا موسكو وزير الخارجية الأسد" : "";
+    feats.push_back(Features("", RandomText(&rng, 40) + extra));
+  }
+  for (const SeedDoc& d : seed) feats.push_back(Features(d.title, d.text));
+  for (uint32_t gate : {100u, 0u}) {
+    StoryOptions opt;
+    opt.min_recent_docs_for_df_cut = gate;
+    auto sc = StoryClusterer::Create(opt);
+    ASSERT_TRUE(sc.ok());
+    auto source = [&](size_t i) -> uint32_t { return i < nbg ? 10 + i % 5 : 1; };
+    auto date = [&](size_t i) {
+      return i < nbg ? k2015 + static_cast<int64_t>(i) * 300 : seed[i - nbg].date;
+    };
+    for (size_t i = 0; i < feats.size(); ++i) sc->CountDocument(feats[i], source(i));
+    std::set<uint32_t> stories;
+    for (size_t i = 0; i < feats.size(); ++i) {
+      sc->Assign(static_cast<uint32_t>(i), feats[i], date(i), source(i), StoryClusterer::kNone);
+    }
+    for (size_t i = nbg; i < feats.size(); ++i) stories.insert(sc->story_of(i));
+    if (gate != 0) {
+      EXPECT_EQ(stories.size(), 1u) << "the seed split";
+    } else {
+      EXPECT_GT(stories.size(), 1u) << "control: with the global cut the seed should split";
+    }
+  }
+}
+
 TEST_F(StoryClustererTest, SameTextTenYearsApartIsTwoStories) {
   std::vector<SeedDoc> seed = LoadSeed();
   ASSERT_FALSE(seed.empty());

@@ -131,6 +131,9 @@ StoryOptions Defaults() {
     if (p.first == "burst_exponent") o.burst_exponent = v;
     if (p.first == "absorb_threshold") o.absorb_threshold = v;
     if (p.first == "absorb_ratio") o.absorb_ratio = v;
+    if (p.first == "min_recent_docs_for_df_cut") {
+      o.min_recent_docs_for_df_cut = static_cast<uint32_t>(v);
+    }
   }
   return o;
 }

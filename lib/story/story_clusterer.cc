@@ -1318,6 +1318,11 @@ uint32_t StoryClusterer::Assign(uint32_t slot, const StoryFeatures& f, int64_t d
   return s.stories[si].anchor;
 }
 
+void StoryClusterer::SecondLook() {
+  StoryClustererState& s = *state_;
+  s.Absorb(/*horizon=*/internal::kNoDate, /*all=*/true);
+}
+
 uint32_t StoryClusterer::story_of(uint32_t slot) const {
   const StoryClustererState& s = *state_;
   if (slot >= s.slot_story.size() || s.slot_story[slot] == kNone) return kNone;

@@ -455,6 +455,20 @@ TEST(StoryAbsorbTest, FinalFragmentJoinsTheBigStoryOfItsEvent) {
       EXPECT_EQ(sc->story_of(301), 301u) << "control: without the second look it stays apart";
     }
   }
+  // A batch that is not complete (one more document counted than assigned): no story is final
+  // until the caller asks for the second look.
+  auto sc = StoryClusterer::Create();
+  ASSERT_TRUE(sc.ok());
+  for (const StoryFeatures& f : docs) sc->CountDocument(f, 1);
+  sc->CountDocument(docs[0], 1);
+  for (uint32_t i = 0; i < docs.size(); ++i) {
+    sc->Assign(i, docs[i], k2015, 1 + i % 5, StoryClusterer::kNone);
+  }
+  EXPECT_EQ(sc->story_of(312), 300u);
+  EXPECT_EQ(sc->story_of(301), 301u) << "absorbed before the stream ended";
+  sc->SecondLook();
+  EXPECT_EQ(sc->story_of(301), 300u) << "SecondLook did not absorb the fragment";
+  EXPECT_EQ(sc->story_of(0), 0u);
 }
 
 TEST_F(StoryClustererTest, NearDuplicateHintJoinsAndUpdatesSummary) {

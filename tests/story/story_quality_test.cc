@@ -160,6 +160,7 @@ RunResult RunStories(const Corpus& c, const StoryOptions& opt, bool batch_df,
     sc->Assign(static_cast<uint32_t>(i), c.docs[i].f, c.docs[i].date, c.docs[i].source,
                StoryClusterer::kNone);
   }
+  if (!batch_df) sc->SecondLook();  // the end of the stream (batch: done by the last Assign)
   r.assign_seconds = Seconds(t0, Clock::now());
   r.story.resize(c.docs.size());
   for (size_t i = 0; i < c.docs.size(); ++i) r.story[i] = sc->story_of(static_cast<uint32_t>(i));

@@ -274,6 +274,12 @@ class StoryClusterer {
   uint32_t Assign(uint32_t slot, const StoryFeatures& f, int64_t date, uint32_t source,
                   uint32_t nd_group_story);
 
+  // The second look (StoryOptions::absorb_threshold) for every active story now, as at the end
+  // of a batch counted with CountDocument (which does this itself): for streaming callers at
+  // the end of their input, or when they want settled stories. Stories stay active (later
+  // documents may still join them). story_of() of earlier documents may change.
+  void SecondLook();
+
   // Story id of an assigned slot, kNone otherwise.
   uint32_t story_of(uint32_t slot) const;
 

@@ -139,6 +139,28 @@ void BM_Assign(benchmark::State& state) {
 }
 BENCHMARK(BM_Assign)->Args({0, 1})->Args({1, 1})->Args({1, 0})->Unit(benchmark::kMillisecond);
 
+// Batch mode through AssignBatch (document vectors on a second thread); the same results as
+// BM_Assign/1/1. CPU time counts both threads: compare wall (real) time.
+void BM_AssignBatch(benchmark::State& state) {
+  const BenchCorpus& c = Corpus();
+  size_t docs = 0;
+  for (auto _ : state) {
+    auto sc = StoryClusterer::Create();
+    for (size_t i : c.date_order) sc->CountDocument(c.features[i], i % 13);
+    sc->AssignBatch(c.date_order.size(), [&c](size_t k, StoryFeatures*) {
+      const size_t i = c.date_order[k];
+      return StoryBatchDoc{static_cast<uint32_t>(i), &c.features[i], c.articles[i].date,
+                           static_cast<uint32_t>(i % 13), StoryClusterer::kNone};
+    });
+    docs += c.articles.size();
+    state.PauseTiming();
+    sc = absl::InvalidArgumentError("release");  // destroy outside the timed region
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(docs));
+}
+BENCHMARK(BM_AssignBatch)->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime();
+
 }  // namespace
 }  // namespace nazir
 

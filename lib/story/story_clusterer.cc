@@ -1,6 +1,7 @@
 #include "nazir/story/story_clusterer.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <functional>
@@ -8,6 +9,7 @@
 #include <limits>
 #include <memory>
 #include <span>
+#include <thread>
 #include <tuple>
 #include <utility>
 
@@ -194,6 +196,14 @@ struct Story {
   int64_t index_id = std::numeric_limits<int64_t>::max();
 };
 
+// A document's vectors (StoryClustererState::BuildVector).
+struct DocVectors {
+  SparseVec doc{kDim};
+  SparseVec lead_doc{kDim};
+  std::vector<std::pair<float, uint64_t>> query;
+  float residual2 = 0;
+};
+
 struct StoryClustererState {
   StoryOptions opt;
   // Corpus statistics.
@@ -281,6 +291,14 @@ struct StoryClustererState {
   SparseVec doc{kDim};
   SparseVec lead_doc{kDim};  // empty unless lead_score
   float doc_residual2 = 0;   // 1 - |doc|^2: the part of the unit vector not stored
+  DocVectors built;          // BuildVector's output before SwapIn (sequential Assign)
+  // Makes `v` the current document's vectors (O(1) swaps; v gets the previous ones).
+  void SwapIn(DocVectors* v) {
+    doc.swap(v->doc);
+    lead_doc.swap(v->lead_doc);
+    query.swap(v->query);
+    std::swap(doc_residual2, v->residual2);
+  }
 
   // ln(k) for small integer term frequencies.
   static constexpr int kLogTable = 256;
@@ -425,13 +443,17 @@ struct StoryClustererState {
     return resolved;
   }
 
-  // Fills `doc` (the doc_terms heaviest terms, scaled by the full vector's norm), `lead_doc`
-  // (the same for title + lead, if lead_score) and `query` (the query_terms terms with df >= 2
-  // that weigh most in either unit vector, heaviest first).
-  void BuildVector(const StoryFeatures& f, uint32_t source, bool final_df, int64_t date) {
+  // Fills out->doc (the doc_terms heaviest terms, scaled by the full vector's norm),
+  // out->lead_doc (the same for title + lead, if lead_score) and out->query (the query_terms
+  // terms with df >= 2 that weigh most in either unit vector, heaviest first). Depends only on
+  // the sequence of documents (df, recent counts), never on stories: AssignBatch runs it on a
+  // second thread ahead of the clustering.
+  void BuildVector(const StoryFeatures& f, uint32_t source, bool final_df, int64_t date,
+                   DocVectors* out) {
+    std::vector<std::pair<float, uint64_t>>& q_out = out->query;
     weighted.clear();
     lead_weighted.clear();
-    query.clear();
+    q_out.clear();
     double full_norm2 = 0, lead_norm2 = 0;
     const double n = static_cast<double>(std::max<uint64_t>(num_counted, 1));
     const double prior_n = n + opt.df_prior_docs, prior_df = opt.df_prior_docs / 100.0;
@@ -528,17 +550,17 @@ struct StoryClustererState {
     const float inv = full_norm2 > 0 ? static_cast<float>(1.0 / std::sqrt(full_norm2)) : 0.f;
     const float lead_inv = lead_norm2 > 0 ? static_cast<float>(1.0 / std::sqrt(lead_norm2)) : 0.f;
     for (const Weighted& x : weighted) {
-      if (x.linkable) query.emplace_back(std::max(x.w * inv, x.lw * lead_inv), x.id);
+      if (x.linkable) q_out.emplace_back(std::max(x.w * inv, x.lw * lead_inv), x.id);
       if (x.lw > 0) lead_weighted.push_back(x);
     }
     auto heavier = [](const auto& a, const auto& b) {
       return a.first > b.first || (a.first == b.first && a.second < b.second);
     };
-    size_t q = std::min<size_t>(opt.query_terms, query.size());
-    std::partial_sort(query.begin(), query.begin() + q, query.end(), heavier);
-    query.resize(q);
-    doc_residual2 = Fill(&weighted, &Weighted::w, inv, full_norm2 > 0, &doc);
-    Fill(&lead_weighted, &Weighted::lw, lead_inv, lead_norm2 > 0, &lead_doc);
+    size_t q = std::min<size_t>(opt.query_terms, q_out.size());
+    std::partial_sort(q_out.begin(), q_out.begin() + q, q_out.end(), heavier);
+    q_out.resize(q);
+    out->residual2 = Fill(&weighted, &Weighted::w, inv, full_norm2 > 0, &out->doc);
+    Fill(&lead_weighted, &Weighted::lw, lead_inv, lead_norm2 > 0, &out->lead_doc);
   }
 
   // Writes the doc_terms heaviest entries of *ws (by field `w`, scaled by `inv`) into *out and
@@ -1148,6 +1170,11 @@ struct StoryClustererState {
     }
   }
 
+  // Assign after the document's vectors are current (SwapIn): finds or starts its story,
+  // updates it, merges, sweeps. Returns the story id.
+  uint32_t Cluster(uint32_t slot, int64_t date, uint32_t source, uint32_t nd_group_story,
+                   bool final_df);
+
   // Retires stories whose span ended more than a window before the newest date: no document
   // of a date-ordered stream can join them any more. First they get a second look (Absorb);
   // `all`: the batch is complete, every active story is final.
@@ -1277,7 +1304,15 @@ uint32_t StoryClusterer::Assign(uint32_t slot, const StoryFeatures& f, int64_t d
   s.StoreStrings(f);
   if (date != internal::kNoDate) s.max_date = std::max(s.max_date, date);
   s.UpdateRecent(date);
-  s.BuildVector(s.ResolveClitics(f), source, final_df, date);
+  s.BuildVector(s.ResolveClitics(f), source, final_df, date, &s.built);
+  s.SwapIn(&s.built);
+  return s.Cluster(slot, date, source, nd_group_story, final_df);
+}
+
+uint32_t internal::StoryClustererState::Cluster(uint32_t slot, int64_t date, uint32_t source,
+                                                uint32_t nd_group_story, bool final_df) {
+  StoryClustererState& s = *this;
+  constexpr uint32_t kNone = StoryClusterer::kNone;
 
   uint32_t si = kNone;
   bool new_group = true;
@@ -1316,6 +1351,60 @@ uint32_t StoryClusterer::Assign(uint32_t slot, const StoryFeatures& f, int64_t d
   }
   if (++s.assigned % 1024 == 0 || batch_done) s.Sweep(batch_done);
   return s.stories[si].anchor;
+}
+
+void StoryClusterer::AssignBatch(
+    size_t n, absl::FunctionRef<StoryBatchDoc(size_t i, StoryFeatures* scratch)> get) {
+  StoryClustererState& s = *state_;
+  constexpr size_t kMinPipelined = 256;  // below this a thread costs more than it saves
+  if (n < kMinPipelined || s.pending_counted < n) {
+    StoryFeatures scratch;
+    for (size_t i = 0; i < n; ++i) {
+      const StoryBatchDoc d = get(i, &scratch);
+      Assign(d.slot, *d.features, d.date, d.source, d.nd_group_slot);
+    }
+    return;
+  }
+  // Every document was counted (final df): its vectors depend only on the sequence of
+  // documents, so a second thread computes them (with the recent counts, the clitic reading
+  // and the spellings, which nothing else touches during the batch) up to kRing documents
+  // ahead of the clustering on this thread.
+  constexpr size_t kRing = 64;
+  struct Item {
+    internal::DocVectors v;
+    StoryFeatures scratch;
+    uint32_t slot = 0, source = 0, nd = kNone;
+    int64_t date = internal::kNoDate;
+  };
+  std::vector<Item> ring(kRing);
+  std::atomic<size_t> produced{0}, consumed{0};
+  std::thread producer([&] {
+    for (size_t i = 0; i < n; ++i) {
+      while (i - consumed.load(std::memory_order_acquire) >= kRing) std::this_thread::yield();
+      Item& it = ring[i % kRing];
+      const StoryBatchDoc d = get(i, &it.scratch);
+      it.slot = d.slot;
+      it.source = d.source;
+      it.nd = d.nd_group_slot;
+      it.date = d.date;
+      s.StoreStrings(*d.features);
+      s.UpdateRecent(d.date);
+      s.BuildVector(s.ResolveClitics(*d.features), d.source, /*final_df=*/true, d.date, &it.v);
+      produced.store(i + 1, std::memory_order_release);
+    }
+  });
+  for (size_t i = 0; i < n; ++i) {
+    while (produced.load(std::memory_order_acquire) <= i) std::this_thread::yield();
+    Item& it = ring[i % kRing];
+    if (s.slot_story.size() <= it.slot) s.slot_story.resize(size_t{it.slot} + 1, kNone);
+    NAZIR_CHECK(s.slot_story[it.slot] == kNone);
+    --s.pending_counted;
+    if (it.date != internal::kNoDate) s.max_date = std::max(s.max_date, it.date);
+    s.SwapIn(&it.v);
+    s.Cluster(it.slot, it.date, it.source, it.nd, /*final_df=*/true);
+    consumed.store(i + 1, std::memory_order_release);
+  }
+  producer.join();
 }
 
 void StoryClusterer::SecondLook() {

@@ -471,6 +471,61 @@ TEST(StoryAbsorbTest, FinalFragmentJoinsTheBigStoryOfItsEvent) {
   EXPECT_EQ(sc->story_of(0), 0u);
 }
 
+// AssignBatch (document vectors on a second thread when the batch was counted) gives the
+// results of Assign in turn, with near-duplicate hints, bit for bit (the serialized states are
+// equal); and the plain loop when the documents were not counted.
+TEST_F(StoryClustererTest, AssignBatchEqualsAssignInTurn) {
+  std::vector<SeedDoc> seed = LoadSeed();
+  ASSERT_EQ(seed.size(), 4u);
+  std::mt19937 rng(21);
+  std::vector<StoryFeatures> feats;
+  std::vector<int64_t> dates;
+  std::string shared;
+  for (int i = 0; i < 600; ++i) {
+    // Pairs of related documents (shared random words) so that stories form and merge.
+    if (i % 2 == 0) shared = RandomText(&rng, 20);
+    feats.push_back(Features("", shared + RandomText(&rng, 20)));
+    dates.push_back(k2025 - 3 * kDay + i * 600);
+  }
+  for (const SeedDoc& d : seed) {
+    feats.push_back(Features(d.title, d.text));
+    dates.push_back(d.date);
+  }
+  auto nd = [](size_t i) {
+    return i % 7 == 3 ? static_cast<uint32_t>(i - 1) : StoryClusterer::kNone;
+  };
+  for (bool counted : {true, false}) {
+    auto a = StoryClusterer::Create();
+    auto b = StoryClusterer::Create();
+    ASSERT_TRUE(a.ok() && b.ok());
+    if (counted) {
+      for (size_t i = 0; i < feats.size(); ++i) {
+        a->CountDocument(feats[i], i % 4);
+        b->CountDocument(feats[i], i % 4);
+      }
+    }
+    for (size_t i = 0; i < feats.size(); ++i) {
+      const uint32_t h =
+          nd(i) == StoryClusterer::kNone ? StoryClusterer::kNone : a->story_of(nd(i));
+      a->Assign(static_cast<uint32_t>(i), feats[i], dates[i], i % 4, h);
+    }
+    b->AssignBatch(feats.size(), [&](size_t i, StoryFeatures*) {
+      return StoryBatchDoc{static_cast<uint32_t>(i), &feats[i], dates[i],
+                           static_cast<uint32_t>(i % 4), nd(i)};
+    });
+    std::set<uint32_t> stories;
+    for (uint32_t i = 0; i < feats.size(); ++i) {
+      ASSERT_EQ(a->story_of(i), b->story_of(i)) << "slot " << i << (counted ? " batch" : " stream");
+      stories.insert(a->story_of(i));
+    }
+    EXPECT_LT(stories.size(), feats.size() - 100) << "too few documents joined a story";
+    std::string ba, bb;
+    a->Serialize(&ba);
+    b->Serialize(&bb);
+    EXPECT_TRUE(ba == bb) << "serialized states differ (" << (counted ? "batch" : "stream") << ")";
+  }
+}
+
 TEST_F(StoryClustererTest, NearDuplicateHintJoinsAndUpdatesSummary) {
   std::mt19937 rng(5);
   auto sc = StoryClusterer::Create();

@@ -258,6 +258,26 @@ TEST_F(StoryQuality, GoldSetAtDefaults) {
               c.docs.size() / batch.assign_seconds, batch.memory / 1e6);
   ClusteringScores sb = Score(*gold_, batch);
   Print("defaults, batch df", sb, batch);
+  {
+    // AssignBatch (document vectors on a second thread) gives the same stories.
+    auto sc = StoryClusterer::Create(Defaults());
+    ASSERT_TRUE(sc.ok());
+    std::vector<size_t> order = DateOrder(c);
+    for (size_t i : order) sc->CountDocument(c.docs[i].f, c.docs[i].source);
+    auto t0 = Clock::now();
+    sc->AssignBatch(order.size(), [&](size_t k, StoryFeatures*) {
+      const Doc& d = c.docs[order[k]];
+      return StoryBatchDoc{static_cast<uint32_t>(order[k]), &d.f, d.date, d.source,
+                           StoryClusterer::kNone};
+    });
+    std::printf("assign (batch df, AssignBatch): %.0f docs/s (Assign: %.0f docs/s)\n",
+                c.docs.size() / Seconds(t0, Clock::now()), c.docs.size() / batch.assign_seconds);
+    size_t differ = 0;
+    for (size_t i = 0; i < c.docs.size(); ++i) {
+      differ += sc->story_of(static_cast<uint32_t>(i)) != batch.story[i];
+    }
+    EXPECT_EQ(differ, 0u) << "AssignBatch and Assign disagree";
+  }
   RunResult stream = RunStories(c, Defaults(), /*batch_df=*/false);
   ClusteringScores ss = Score(*gold_, stream);
   Print("defaults, streaming df", ss, stream);

@@ -1486,7 +1486,10 @@ namespace {
 constexpr char kMagic[8] = {'N', 'Z', 'S', 'T', 'O', 'R', 'Y', '1'};
 // 4: blocked per-source count-min sketch; 5: clitics; 6: dominant-source df in the term table;
 // 7: absorb_threshold, absorb_ratio, min_recent_docs_for_df_cut.
-constexpr uint32_t kFormatVersion = 7;
+// 8: the candidate index is saved. 7: absorb_threshold, absorb_ratio,
+// min_recent_docs_for_df_cut. Versions 6 and 7 are still read (their missing
+// options take the defaults; the candidate index is rebuilt).
+constexpr uint32_t kFormatVersion = 8;
 
 class Writer {
  public:
@@ -1625,6 +1628,30 @@ void StoryClusterer::Serialize(std::string* out) const {
       used_terms[static_cast<uint64_t>(it.index())] = true;
     }
   }
+  // The candidate index exactly as it is (posting lists in their order, with
+  // the stale entries not yet dropped; the active list; each story's posted
+  // terms), so that a reopened clusterer decides as the saved one would have
+  // (version 8; before, Deserialize re-posted each active story under its
+  // current top terms, and a stream continued after a restart could differ).
+  w.Put<uint64_t>(s.active.size());
+  for (uint32_t si : s.active) w.Put(si);
+  for (const Story& st : s.stories) {
+    w.Put(st.index_w);
+    w.Put(st.index_id);
+    w.Put<uint64_t>(st.posted.size());
+    for (uint64_t term : st.posted) w.Put(term);
+  }
+  std::vector<uint64_t> posting_terms;
+  posting_terms.reserve(s.postings.size());
+  for (const auto& [term, list] : s.postings) posting_terms.push_back(term);
+  std::sort(posting_terms.begin(), posting_terms.end());
+  w.Put<uint64_t>(posting_terms.size());
+  for (uint64_t term : posting_terms) {
+    const std::vector<uint32_t>& list = s.postings.at(term);
+    w.Put(term);
+    w.Put<uint64_t>(list.size());
+    for (uint32_t si : list) w.Put(si);
+  }
   std::vector<uint64_t> ids;
   for (const auto& [id, unused] : used_terms) {
     if (s.spellings.contains(id)) ids.push_back(id);
@@ -1658,9 +1685,11 @@ absl::StatusOr<StoryClusterer> StoryClusterer::Deserialize(std::string_view blob
   head.Get(&version);
   head.Get(&size);
   head.Get(&checksum);
-  if (version != kFormatVersion) {
+  const bool has_index = version >= 8;
+  if (version < 6 || version > kFormatVersion) {
     return absl::FailedPreconditionError(absl::StrCat("story clusterer blob has format version ",
-                                                      version, ", expected ", kFormatVersion));
+                                                      version, ", this build reads 6 to ",
+                                                      kFormatVersion));
   }
   std::string_view body = blob.substr(sizeof(kMagic) + 20);
   if (body.size() != size) return corrupt("truncated");
@@ -1699,9 +1728,11 @@ absl::StatusOr<StoryClusterer> StoryClusterer::Deserialize(std::string_view blob
   r.Get(&o.clitic_min_df);
   r.Get(&o.clitic_df_ratio);
   r.Get(&o.clitic_max_full_df);
-  r.Get(&o.absorb_threshold);
-  r.Get(&o.absorb_ratio);
-  r.Get(&o.min_recent_docs_for_df_cut);
+  if (version >= 7) {
+    r.Get(&o.absorb_threshold);
+    r.Get(&o.absorb_ratio);
+    r.Get(&o.min_recent_docs_for_df_cut);
+  }
   o.lead_score = lead_score != 0;
   o.refine_batch = refine != 0;
   o.source_df_log2_width = log2w;
@@ -1786,6 +1817,33 @@ absl::StatusOr<StoryClusterer> StoryClusterer::Deserialize(std::string_view blob
       return corrupt("story parent order");
     }
   }
+  if (has_index && !r.Count(&n, 4)) return corrupt("active list");
+  s.active.resize(has_index ? n : 0);
+  for (uint32_t& si : s.active) {
+    r.Get(&si);
+    if (si >= s.stories.size()) return corrupt("active list");
+  }
+  for (size_t i = 0; has_index && i < s.stories.size(); ++i) {
+    Story& st = s.stories[i];
+    r.Get(&st.index_w);
+    r.Get(&st.index_id);
+    if (!r.Count(&n, 8)) return corrupt("posted terms");
+    st.posted.resize(n);
+    for (uint64_t& term : st.posted) r.Get(&term);
+    if (!std::is_sorted(st.posted.begin(), st.posted.end())) return corrupt("posted order");
+  }
+  if (has_index && !r.Count(&n, 16)) return corrupt("postings");
+  for (uint64_t i = 0; has_index && i < n; ++i) {
+    uint64_t term = 0, len = 0;
+    r.Get(&term);
+    if (!r.Count(&len, 4)) return corrupt("posting list");
+    std::vector<uint32_t>& list = s.postings[term];
+    list.resize(len);
+    for (uint32_t& si : list) {
+      r.Get(&si);
+      if (si >= s.stories.size()) return corrupt("posting list");
+    }
+  }
   if (!r.Count(&n, 16)) return corrupt("spellings");
   for (uint64_t i = 0; i < n; ++i) {
     uint64_t id = 0;
@@ -1799,7 +1857,7 @@ absl::StatusOr<StoryClusterer> StoryClusterer::Deserialize(std::string_view blob
   s.live_size.resize(s.stories.size());
   for (uint32_t i = 0; i < s.stories.size(); ++i) {
     s.live_size[i] = s.stories[i].active ? std::max<uint32_t>(s.stories[i].size, 1) : 0;
-    if (s.stories[i].active) {
+    if (!has_index && s.stories[i].active) {  // versions 6 and 7: rebuild the index
       s.active.push_back(i);
       s.IndexStory(i);
     }

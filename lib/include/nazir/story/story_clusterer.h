@@ -50,7 +50,8 @@
 // Thread-safety: thread-compatible; the caller serializes all calls (const methods may run
 // concurrently with each other).
 // Failure: Create (InvalidArgument from Validate) and Deserialize (DataLoss for a corrupt or
-// foreign blob, FailedPrecondition for another format version) fail; the rest never fails.
+// foreign blob, FailedPrecondition for a format version it does not read: it reads its own
+// and versions 6-7, whose candidate index it rebuilds) fail; the rest never fails.
 // Misuse (a slot assigned twice) is a NAZIR_CHECK failure.
 // Memory: term table (24 bytes per slot, at most 70% full: 34-69 bytes per distinct term; it
 // also holds the exact df of the term's dominant source), per-source count-min sketch for the

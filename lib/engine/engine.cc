@@ -358,18 +358,26 @@ void EngineState::AssignStory(uint32_t slot, const StoryFeatures* features) {
 void EngineState::AssignStoriesBatch(std::span<const uint32_t> order) {
   if (!story) return;
   PhaseTimer timer(&stats.seconds_stories);
-  auto features = [&](uint32_t slot) -> const StoryFeatures& {
-    pending_features.Get(slot, &features_buf);  // empty if none
-    return features_buf;
-  };
   // Document frequencies were counted as the documents were added
-  // (AddSketched).
+  // (AddSketched). A document that is not the first of its near-duplicate
+  // group joins the story of the group's first document.
   absl::flat_hash_map<uint32_t, uint32_t> first_of_group;
-  for (uint32_t slot : order) {
-    auto [it, first] = first_of_group.try_emplace(groups.group_of(slot), slot);
-    const uint32_t nd_story = first ? StoryClusterer::kNone : story->story_of(it->second);
-    story->Assign(slot, features(slot), metas[slot].date, source_of[slot], nd_story);
+  std::vector<uint32_t> nd_slot(order.size());
+  for (size_t k = 0; k < order.size(); ++k) {
+    auto [it, first] = first_of_group.try_emplace(groups.group_of(order[k]), order[k]);
+    nd_slot[k] = first ? StoryClusterer::kNone : it->second;
   }
+  // With two threads the clusterer builds document vectors on a second one,
+  // ahead of the clustering: `get` then runs there, reading only what this
+  // thread does not change meanwhile (pending features, metadata).
+  story->AssignBatch(
+      order.size(),
+      [&](size_t k, StoryFeatures* buf) {
+        const uint32_t slot = order[k];
+        pending_features.Get(slot, buf);  // empty if none
+        return StoryBatchDoc{slot, buf, metas[slot].date, source_of[slot], nd_slot[k]};
+      },
+      /*second_thread=*/Threads() >= 2);
   pending_features.Clear();
 }
 

@@ -1354,10 +1354,11 @@ uint32_t internal::StoryClustererState::Cluster(uint32_t slot, int64_t date, uin
 }
 
 void StoryClusterer::AssignBatch(
-    size_t n, absl::FunctionRef<StoryBatchDoc(size_t i, StoryFeatures* scratch)> get) {
+    size_t n, absl::FunctionRef<StoryBatchDoc(size_t i, StoryFeatures* scratch)> get,
+    bool second_thread) {
   StoryClustererState& s = *state_;
   constexpr size_t kMinPipelined = 256;  // below this a thread costs more than it saves
-  if (n < kMinPipelined || s.pending_counted < n) {
+  if (!second_thread || n < kMinPipelined || s.pending_counted < n) {
     StoryFeatures scratch;
     for (size_t i = 0; i < n; ++i) {
       const StoryBatchDoc d = get(i, &scratch);

@@ -301,8 +301,9 @@ class StoryClusterer {
   // documents ahead of the clustering: `get` is then called on that thread, in order, never
   // concurrently with itself. All of SaudiNewsNet through story_bench, when the second core is
   // free: batch Assign 703-722 ms -> AssignBatch 412-418 ms wall (749-756 ms CPU in all).
-  void AssignBatch(size_t n,
-                   absl::FunctionRef<StoryBatchDoc(size_t i, StoryFeatures* scratch)> get);
+  // second_thread = false keeps it all on the calling thread (same results).
+  void AssignBatch(size_t n, absl::FunctionRef<StoryBatchDoc(size_t i, StoryFeatures* scratch)> get,
+                   bool second_thread = true);
 
   // Story id of an assigned slot, kNone otherwise.
   uint32_t story_of(uint32_t slot) const;

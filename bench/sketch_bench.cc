@@ -284,6 +284,27 @@ void BM_Pipeline_Oph_Saudi(benchmark::State& state) {
 }
 BENCHMARK(BM_Pipeline_Oph_Saudi)->Arg(128);
 
+void BM_Pipeline_KeysAndWinnow_Saudi(benchmark::State& state) {
+  const Corpus& c = GetSaudiCorpus();
+  if (c.docs.empty()) {
+    state.SkipWithError("SaudiNewsNet not found");
+    return;
+  }
+  Scratch s(c);
+  for (auto _ : state) {
+    for (const auto& d : c.docs) {
+      const auto sh = HashAndCombine(d, s);
+      SortedShingleKeys(sh, &s.keys);
+      WinnowAnchors(sh, kWindow, &s.anchors);
+      benchmark::DoNotOptimize(s.keys.data());
+      benchmark::DoNotOptimize(s.anchors.data());
+    }
+    benchmark::ClobberMemory();
+  }
+  SetCounters(state, c);
+}
+BENCHMARK(BM_Pipeline_KeysAndWinnow_Saudi);
+
 // (5) SimHash64, same pipeline.
 void BM_Pipeline_SimHash(benchmark::State& state) {
   const Corpus& c = GetCorpus();

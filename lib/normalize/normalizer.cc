@@ -40,65 +40,74 @@ std::string Utf8(int32_t cp) {
   return std::string(buf, static_cast<size_t>(len));
 }
 
-// Arabic letters that every hamza mode leaves unchanged (and that never interact with a
-// neighbour): U+0621, U+0627..U+0628, U+062A..U+063A, U+0641..U+0648, U+064A. Runs of them are
-// copied 16 bytes at a time (IdentityRun); BuildTables checks the table agrees.
-constexpr bool IsIdentityArabicLetter(int32_t cp) {
-  return cp == 0x0621 || cp == 0x0627 || cp == 0x0628 || (cp >= 0x062A && cp <= 0x063A) ||
-         (cp >= 0x0641 && cp <= 0x0648) || cp == 0x064A;
+// The Arabic letters that the 16-byte runs (LetterRun) copy or fold: U+0621..U+063A but the
+// hamza seats U+0624 and U+0626 (their folding depends on the mode), and U+0641..U+064A. Every
+// hamza mode leaves them unchanged except آ أ إ -> ا, ة -> ه and ى -> ي (RunLetterOutput;
+// BuildTables checks the tables agree), and none interacts with a neighbour.
+constexpr bool IsRunArabicLetter(int32_t cp) {
+  return (cp >= 0x0621 && cp <= 0x063A && cp != 0x0624 && cp != 0x0626) ||
+         (cp >= 0x0641 && cp <= 0x064A);
 }
 
-// Length in bytes (0..16) of the run at p[0, 16) made of IsIdentityArabicLetter code points and,
-// if `spaces`, of single ' ' between two of them (p[-1] is taken to end such a letter). The run
-// ends after a letter. *after_space is the offset just past the run's last space, 0 if none.
-// Such a run normalizes to itself once the chunk before it has non-empty output: every space in
-// it is a chunk separator with a non-empty chunk on both sides. REQUIRES: 16 readable bytes at p.
-size_t IdentityRun(const uint8_t* p, bool spaces, size_t* after_space) {
+constexpr int32_t RunLetterOutput(int32_t cp) {
+  return cp == 0x0622 || cp == 0x0623 || cp == 0x0625 ? 0x0627
+         : cp == 0x0629                               ? 0x0647
+         : cp == 0x0649                               ? 0x064A
+                                                      : cp;
+}
+
+// Normalizes the run at p[0, 16) made of IsRunArabicLetter code points and, if `spaces`, of
+// single ' ' between two of them (p[-1] is taken to end such a letter): writes 16 bytes at out,
+// of which the first returned length (0..16, the run ends after a letter) are the run's output
+// (same length: every fold is two bytes to two bytes). *after_space is the offset just past the
+// run's last space, 0 if none. A space in such a run is a chunk separator with a non-empty chunk
+// on both sides once the chunk before the run has non-empty output. REQUIRES: 16 readable bytes
+// at p, 16 writable at out. Without SSE2, returns 0.
+size_t LetterRun(const uint8_t* p, bool spaces, size_t* after_space, uint8_t* out) {
 #if defined(__SSE2__)
   const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
   const __m128i zero = _mm_setzero_si128();
+  auto byte = [](uint8_t b) { return _mm_set1_epi8(static_cast<char>(b)); };
+  auto eq = [&](uint8_t b) { return _mm_cmpeq_epi8(v, byte(b)); };
   // b in [lo, lo + w] iff the saturating difference (b - lo) - w is zero.
   auto in = [&](uint8_t lo, uint8_t w) {
-    return _mm_cmpeq_epi8(_mm_subs_epu8(_mm_sub_epi8(v, _mm_set1_epi8(static_cast<char>(lo))),
-                                        _mm_set1_epi8(static_cast<char>(w))),
-                          zero);
+    return _mm_cmpeq_epi8(_mm_subs_epu8(_mm_sub_epi8(v, byte(lo)), byte(w)), zero);
   };
-  const __m128i is_d8 = _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(0xD8)));
-  const __m128i is_d9 = _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(0xD9)));
-  // Second bytes after D8: A1, A7..A8, AA..BA; after D9: 81..88, 8A.
-  const __m128i d8_second = _mm_andnot_si128(
-      _mm_or_si128(in(0xA2, 0x04), _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(0xA9)))),
-      in(0xA1, 0x19));
-  const __m128i d9_second =
-      _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(0x89))), in(0x81, 0x09));
-  // Byte j is the second byte of a letter: byte j - 1 is the matching lead.
-  const auto second = static_cast<uint32_t>(
-      _mm_movemask_epi8(_mm_or_si128(_mm_and_si128(_mm_slli_si128(is_d8, 1), d8_second),
-                                     _mm_and_si128(_mm_slli_si128(is_d9, 1), d9_second))));
+  // Byte j is the second byte of a run letter: byte j - 1 is the matching lead.
+  const __m128i is_d8 = eq(0xD8);
+  const __m128i is_d9 = eq(0xD9);
+  const __m128i second_d8 = _mm_and_si128(
+      _mm_slli_si128(is_d8, 1), _mm_andnot_si128(_mm_or_si128(eq(0xA4), eq(0xA6)), in(0xA1, 0x19)));
+  const __m128i second_d9 = _mm_and_si128(_mm_slli_si128(is_d9, 1), in(0x81, 0x09));
+  const auto second = static_cast<uint32_t>(_mm_movemask_epi8(_mm_or_si128(second_d8, second_d9)));
   const auto lead = static_cast<uint32_t>(_mm_movemask_epi8(_mm_or_si128(is_d8, is_d9)));
-  const uint32_t space =
-      spaces ? static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')))) : 0;
+  const uint32_t space = spaces ? static_cast<uint32_t>(_mm_movemask_epi8(eq(' '))) : 0;
   const uint32_t letter_start = lead & (second >> 1);
   const uint32_t single_space = space & ((second << 1) | 1) & (letter_start >> 1);
   const uint32_t ok = letter_start | second | single_space;
   const auto run = static_cast<size_t>(std::countr_zero(~ok));
   const uint32_t run_spaces = single_space & ((1u << run) - 1);
   *after_space = run_spaces == 0 ? 0 : static_cast<size_t>(std::bit_width(run_spaces));
+  // Folds: D8 A2/A3/A5 -> D8 A7, D8 A9 -> D9 87, D9 89 -> D9 8A.
+  auto blend = [](__m128i a, __m128i b, __m128i m) {
+    return _mm_or_si128(_mm_andnot_si128(m, a), _mm_and_si128(m, b));
+  };
+  const __m128i alef =
+      _mm_and_si128(second_d8, _mm_or_si128(_mm_or_si128(eq(0xA2), eq(0xA3)), eq(0xA5)));
+  const __m128i teh = _mm_and_si128(second_d8, eq(0xA9));
+  const __m128i yeh = _mm_and_si128(second_d9, eq(0x89));
+  __m128i o = blend(v, byte(0xA7), alef);
+  o = blend(o, byte(0x87), teh);
+  o = blend(o, byte(0xD9), _mm_srli_si128(teh, 1));
+  o = blend(o, byte(0x8A), yeh);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(out), o);
   return run;
 #else
-  size_t r = 0;
+  (void)p;
+  (void)spaces;
+  (void)out;
   *after_space = 0;
-  for (;;) {
-    size_t at = r;
-    if (spaces && at < 16 && p[at] == ' ') ++at;
-    if (at + 1 < 16 && (p[at] == 0xD8 || p[at] == 0xD9) && (p[at + 1] & 0xC0) == 0x80 &&
-        IsIdentityArabicLetter(((p[at] & 0x1F) << 6) | (p[at + 1] & 0x3F))) {
-      if (at != r) *after_space = at;
-      r = at + 2;
-    } else {
-      return r;
-    }
-  }
+  return 0;
 #endif
 }
 
@@ -146,9 +155,10 @@ std::unique_ptr<NormalizerTables> BuildTables(HamzaMode mode) {
   }
   NAZIR_CHECK(t->replacement == NormalizerTables::kSpace);
   for (int32_t cp = 0x0600; cp < 0x0700; ++cp) {
-    const uint32_t identity = 2 | (uint32_t{0xC0} | static_cast<uint32_t>(cp >> 6)) << 8 |
-                              (uint32_t{0x80} | static_cast<uint32_t>(cp & 0x3F)) << 16;
-    NAZIR_CHECK(!IsIdentityArabicLetter(cp) || t->low[cp] == identity);
+    const int32_t o = RunLetterOutput(cp);
+    const uint32_t expected = 2 | (uint32_t{0xC0} | static_cast<uint32_t>(o >> 6)) << 8 |
+                              (uint32_t{0x80} | static_cast<uint32_t>(o & 0x3F)) << 16;
+    NAZIR_CHECK(!IsRunArabicLetter(cp) || t->low[cp] == expected);
   }
   return t;
 }
@@ -278,13 +288,13 @@ size_t Normalizer::Normalize(std::string_view text, std::string* out) const {
         w += e & T::kLenMask;
       }
       i += len;
-      // After a two-byte code point, a run of unchanged Arabic letters is copied as is, across
-      // single spaces (into the following chunks) while this chunk is fast and non-empty. The
-      // out buffer has room: at this point out->size() >= w + (n - i) + kSlack.
+      // After a two-byte code point, a run of Arabic letters is copied or folded 16 bytes at a
+      // time, across single spaces (into the following chunks) while this chunk is fast and
+      // non-empty. The out buffer has room: out->size() >= w + (n - i) + kSlack.
       while (len == 2 && i + 16 <= n) {
         size_t after_space;
-        const size_t run = internal::IdentityRun(p + i, !slow && w > chunk_out, &after_space);
-        std::memcpy(d + w, p + i, 16);
+        const size_t run = internal::LetterRun(p + i, !slow && w > chunk_out, &after_space,
+                                               reinterpret_cast<uint8_t*>(d + w));
         if (after_space != 0) {
           chunk_in = i + after_space;
           chunk_out = w + after_space;

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "sketch/mix.h"
+#include "sketch/simhash_internal.h"
 
 namespace nazir {
 namespace {
@@ -37,6 +38,8 @@ TEST(SimHashTest, MatchesBruteForce) {
   for (size_t n : {1u, 2u, 3u, 254u, 255u, 256u, 510u, 511u, 1000u, 5000u}) {
     const auto s = RandomShingles(rng, n);
     EXPECT_EQ(SimHash64(s, 99), ReferenceSimHash(s, 99)) << n;
+    // The portable path (SimHash64 takes the AVX-512BW one when the CPU has it).
+    EXPECT_EQ(internal::SimHash64Impl(s, 99, /*allow_avx512=*/false), ReferenceSimHash(s, 99)) << n;
   }
   // All-equal shingles: every vote is unanimous.
   const std::vector<uint64_t> same(700, 12345);

@@ -39,8 +39,8 @@ std::vector<uint64_t> Shingles(const std::vector<uint64_t>& token_hashes, uint32
 TEST(WinnowTest, MatchesBruteForce) {
   std::mt19937_64 rng(1);
   std::vector<uint32_t> anchors;
-  for (uint32_t w : {1u, 2u, 4u, 8u, 17u}) {
-    for (size_t n : {0u, 1u, 3u, 8u, 9u, 50u, 400u}) {
+  for (uint32_t w : {1u, 2u, 3u, 4u, 8u, 12u, 17u, 64u}) {
+    for (size_t n : {0u, 1u, 3u, 8u, 9u, 12u, 13u, 50u, 64u, 65u, 400u}) {
       std::vector<uint64_t> s(n);
       // Small alphabet so ties (equal keys) actually occur.
       for (auto& x : s) x = rng() % 13;

@@ -7,13 +7,8 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-// The window-doubling combiner is compiled for AVX-512 (x86-64-v4), AVX2 and the baseline, the
-// best one picked at load time (an ifunc); outputs do not depend on the choice.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define NAZIR_KERNEL_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
-#else
-#define NAZIR_KERNEL_CLONES
-#endif
+// Kernels marked NAZIR_KERNEL_CLONES are compiled per ISA, picked at load time.
+#include "base/kernel_clones.h"
 
 namespace nazir {
 namespace {

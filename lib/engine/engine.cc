@@ -96,7 +96,7 @@ void PendingFeatures::Add(uint32_t slot, const StoryFeatures& f) {
   const size_t m = std::min(f.new_strings.size(), f.new_string_ids.size());
   for (size_t i = 0; i < m; ++i) {
     string_bytes_ += f.new_strings[i];
-    string_ends_.push_back(static_cast<uint32_t>(string_bytes_.size()));
+    string_ends_.push_back(string_bytes_.size());
   }
   string_ids_.insert(string_ids_.end(), f.new_string_ids.begin(), f.new_string_ids.begin() + m);
   span.string_count = static_cast<uint32_t>(m);
@@ -121,7 +121,7 @@ bool PendingFeatures::Get(uint32_t slot, StoryFeatures* out) const {
     t.alt_id = (ids[i] & kAltBit) ? alt_ids_[alt++] : StoryFeatures::kNoAlt;
   }
   for (uint32_t k = s.string_begin; k < s.string_begin + s.string_count; ++k) {
-    const uint32_t begin = k == 0 ? 0 : string_ends_[k - 1];
+    const uint64_t begin = k == 0 ? 0 : string_ends_[k - 1];
     out->new_strings.emplace_back(string_bytes_, begin, string_ends_[k] - begin);
   }
   out->new_string_ids.assign(string_ids_.begin() + s.string_begin,
@@ -134,7 +134,7 @@ void PendingFeatures::Clear() {
   std::vector<std::vector<uint32_t>>().swap(tf_chunks_);
   std::vector<uint64_t>().swap(alt_ids_);
   std::string().swap(string_bytes_);
-  std::vector<uint32_t>().swap(string_ends_);
+  std::vector<uint64_t>().swap(string_ends_);
   std::vector<uint64_t>().swap(string_ids_);
   absl::flat_hash_map<uint32_t, Span>().swap(spans_);
 }
@@ -142,7 +142,7 @@ void PendingFeatures::Clear() {
 size_t PendingFeatures::MemoryUsage() const {
   size_t bytes = spans_.capacity() * (sizeof(uint32_t) + sizeof(Span) + 1) +
                  (string_ids_.capacity() + alt_ids_.capacity()) * sizeof(uint64_t) +
-                 string_ends_.capacity() * sizeof(uint32_t) + string_bytes_.capacity();
+                 string_ends_.capacity() * sizeof(uint64_t) + string_bytes_.capacity();
   for (const auto& c : id_chunks_) bytes += c.capacity() * sizeof(uint64_t);
   for (const auto& c : tf_chunks_) bytes += c.capacity() * sizeof(uint32_t);
   return bytes;

@@ -50,7 +50,7 @@ class PendingFeatures {
   std::vector<std::vector<uint32_t>> tf_chunks_;  // title_tf << 24 | body_tf << 12 | lead_tf
   std::vector<uint64_t> alt_ids_;
   std::string string_bytes_;           // spellings, concatenated
-  std::vector<uint32_t> string_ends_;  // end offset of each spelling in string_bytes_
+  std::vector<uint64_t> string_ends_;  // end offset of each spelling in string_bytes_
   std::vector<uint64_t> string_ids_;
   absl::flat_hash_map<uint32_t, Span> spans_;
 };

@@ -38,7 +38,7 @@ constexpr char kDescription[] =
 // Flag defaults are the library's defaults (EngineOptions{}).
 struct Flags {
   const EngineOptions d{};
-  std::string output, pairs, save, stories;
+  std::string output, pairs, save, stories, story_opts;
   std::string id_field = "id", text_field = "text", title_field = "title", date_field = "date",
               source_field = "source";
   std::string hamza_mode = "hamza";
@@ -79,6 +79,7 @@ absl::StatusOr<EngineOptions> MakeOptions(const Flags& f) {
   o.stories = !f.no_stories;
   o.sketch.story_features = !f.no_stories;
   o.lsh_threshold = f.lsh_threshold;
+  NAZIR_RETURN_IF_ERROR(o.story.SetAll(f.story_opts));
   o.min_tokens = static_cast<uint32_t>(f.min_tokens);
   o.record_pairs = !f.pairs.empty();
   o.source_boilerplate_df = static_cast<uint32_t>(f.source_df);
@@ -161,6 +162,10 @@ int Run(int argc, char** argv) {
            "also write one JSON line per story (anchor, size, groups, outlets, dates, title, "
            "top terms) to this file");
   p.Bool("no-stories", &f.no_stories, "near-duplicate groups only (story = group)");
+  p.String("story-opt", &f.story_opts,
+           "story clustering settings, NAME=VALUE[,NAME=VALUE...] with the field names of "
+           "StoryOptions (nazir/story/story_clusterer.h, where each is explained), e.g. "
+           "threshold=0.2,window_seconds=604800");
   p.String("save", &f.save, "save the index to this file afterwards (reopen with the library)");
   p.Double("threshold", &f.threshold,
            "near-duplicate if this share of the shorter text's shingles is in the other");

@@ -16,7 +16,9 @@
 #include <Eigen/SparseCore>
 #define XXH_INLINE_ALL
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include <xxhash.h>
 
 #include "nazir/base/check.h"
@@ -1218,6 +1220,95 @@ struct StoryClustererState {
 
 using internal::Story;
 using internal::StoryClustererState;
+
+namespace {
+
+// The fields StoryOptions::Set knows, by name.
+template <typename Fn>
+void ForEachStoryOption(StoryOptions& o, Fn fn) {
+  fn("threshold", &o.threshold);
+  fn("window_seconds", &o.window_seconds);
+  fn("decay_half_life_seconds", &o.decay_half_life_seconds);
+  fn("decay_floor", &o.decay_floor);
+  fn("title_weight", &o.title_weight);
+  fn("lead_weight", &o.lead_weight);
+  fn("lead_score", &o.lead_score);
+  fn("df_prior_docs", &o.df_prior_docs);
+  fn("doc_terms", &o.doc_terms);
+  fn("centroid_terms", &o.centroid_terms);
+  fn("max_df_fraction", &o.max_df_fraction);
+  fn("min_docs_for_df_cut", &o.min_docs_for_df_cut);
+  fn("min_recent_docs_for_df_cut", &o.min_recent_docs_for_df_cut);
+  fn("source_prior_docs", &o.source_prior_docs);
+  fn("burst_exponent", &o.burst_exponent);
+  fn("burst_half_life_seconds", &o.burst_half_life_seconds);
+  fn("burst_prior", &o.burst_prior);
+  fn("merge_stories", &o.merge_stories);
+  fn("merge_threshold", &o.merge_threshold);
+  fn("absorb_threshold", &o.absorb_threshold);
+  fn("absorb_ratio", &o.absorb_ratio);
+  fn("refine_batch", &o.refine_batch);
+  fn("clitic_min_df", &o.clitic_min_df);
+  fn("clitic_df_ratio", &o.clitic_df_ratio);
+  fn("clitic_max_full_df", &o.clitic_max_full_df);
+  fn("query_terms", &o.query_terms);
+  fn("max_postings", &o.max_postings);
+  fn("index_terms", &o.index_terms);
+  fn("summary_terms", &o.summary_terms);
+  fn("source_df_log2_width", &o.source_df_log2_width);
+}
+
+bool ParseOption(std::string_view v, double* out) { return absl::SimpleAtod(ToAbsl(v), out); }
+bool ParseOption(std::string_view v, bool* out) {
+  if (v == "1" || v == "true") return *out = true, true;
+  if (v == "0" || v == "false") return *out = false, true;
+  return false;
+}
+template <typename Int>
+bool ParseOption(std::string_view v, Int* out) {
+  int64_t x = 0;
+  if (!absl::SimpleAtoi(ToAbsl(v), &x) || x < std::numeric_limits<Int>::min() ||
+      x > std::numeric_limits<Int>::max()) {
+    return false;
+  }
+  *out = static_cast<Int>(x);
+  return true;
+}
+
+}  // namespace
+
+absl::Status StoryOptions::Set(std::string_view name, std::string_view value) {
+  bool found = false, parsed = false;
+  std::string names;
+  ForEachStoryOption(*this, [&](std::string_view n, auto* field) {
+    absl::StrAppend(&names, names.empty() ? "" : ", ", ToAbsl(n));
+    if (n != name) return;
+    found = true;
+    parsed = ParseOption(value, field);
+  });
+  if (!found) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown story option \"", ToAbsl(name), "\"; known: ", names));
+  }
+  if (!parsed) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("story option ", ToAbsl(name), ": cannot read \"", ToAbsl(value), "\""));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status StoryOptions::SetAll(std::string_view assignments) {
+  for (absl::string_view kv : absl::StrSplit(ToAbsl(assignments), ',', absl::SkipEmpty())) {
+    const size_t eq = kv.find('=');
+    if (eq == absl::string_view::npos) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("story option \"", kv, "\" is not of the form name=value"));
+    }
+    const absl::string_view name = kv.substr(0, eq), value = kv.substr(eq + 1);
+    NAZIR_RETURN_IF_ERROR(Set({name.data(), name.size()}, {value.data(), value.size()}));
+  }
+  return absl::OkStatus();
+}
 
 absl::Status StoryOptions::Validate() const {
   if (!(threshold > 0 && threshold <= 1)) {

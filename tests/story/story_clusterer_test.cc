@@ -581,6 +581,26 @@ TEST_F(StoryClustererTest, SerializeRoundTripContinuesIdentically) {
   EXPECT_FALSE(StoryClusterer::Deserialize("").ok());
 }
 
+TEST(StoryOptionsTest, SetByName) {
+  StoryOptions o;
+  EXPECT_TRUE(o.SetAll("threshold=0.3,window_seconds=86400,merge_stories=false,doc_terms=48").ok());
+  EXPECT_DOUBLE_EQ(o.threshold, 0.3);
+  EXPECT_EQ(o.window_seconds, 86400);
+  EXPECT_FALSE(o.merge_stories);
+  EXPECT_EQ(o.doc_terms, 48u);
+  EXPECT_TRUE(o.Set("absorb_ratio", "5").ok());
+  EXPECT_DOUBLE_EQ(o.absorb_ratio, 5);
+  const absl::Status unknown = o.Set("treshold", "0.3");
+  EXPECT_EQ(unknown.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(unknown.message().find("absorb_threshold"), absl::string_view::npos)
+      << "lists the known names: " << unknown;
+  EXPECT_FALSE(o.Set("doc_terms", "-1").ok());
+  EXPECT_FALSE(o.Set("doc_terms", "many").ok());
+  EXPECT_FALSE(o.Set("merge_stories", "maybe").ok());
+  EXPECT_FALSE(o.SetAll("threshold").ok());
+  EXPECT_DOUBLE_EQ(o.threshold, 0.3) << "failed sets leave the field";
+}
+
 TEST(StoryOptionsTest, Validate) {
   EXPECT_TRUE(StoryOptions{}.Validate().ok());
   StoryOptions o;

@@ -99,41 +99,21 @@ std::vector<size_t> DateOrder(const Corpus& c) {
   return order;
 }
 
-// NAZIR_STORY_OPT="threshold=0.2,merge_threshold=0.4,..." overrides defaults (exploration).
+// NAZIR_STORY_OPT="threshold=0.2,merge_threshold=0.4,..." overrides defaults (exploration):
+// StoryOptions field names (StoryOptions::Set), plus window_days and half_life_days.
 StoryOptions Defaults() {
   StoryOptions o;
   const char* env = std::getenv("NAZIR_STORY_OPT");
   if (env == nullptr) return o;
   for (absl::string_view kv : absl::StrSplit(env, ',', absl::SkipEmpty())) {
     std::pair<std::string, std::string> p = absl::StrSplit(kv, '=');
-    double v = std::atof(p.second.c_str());
-    if (p.first == "threshold") o.threshold = v;
-    if (p.first == "merge_threshold") o.merge_threshold = v;
-    if (p.first == "merge") o.merge_stories = v != 0;
-    if (p.first == "window_days") o.window_seconds = static_cast<int64_t>(v * 86400);
-    if (p.first == "decay_floor") o.decay_floor = v;
-    if (p.first == "clitic_min_df") o.clitic_min_df = static_cast<uint32_t>(v);
-    if (p.first == "clitic_df_ratio") o.clitic_df_ratio = v;
-    if (p.first == "clitic_max_full_df") o.clitic_max_full_df = static_cast<uint32_t>(v);
-    if (p.first == "half_life_days") o.decay_half_life_seconds = static_cast<int64_t>(v * 86400);
-    if (p.first == "title_weight") o.title_weight = v;
-    if (p.first == "lead_weight") o.lead_weight = v;
-    if (p.first == "doc_terms") o.doc_terms = static_cast<uint32_t>(v);
-    if (p.first == "centroid_terms") o.centroid_terms = static_cast<uint32_t>(v);
-    if (p.first == "max_df_fraction") o.max_df_fraction = v;
-    if (p.first == "query_terms") o.query_terms = static_cast<uint32_t>(v);
-    if (p.first == "index_terms") o.index_terms = static_cast<uint32_t>(v);
-    if (p.first == "source_prior_docs") o.source_prior_docs = static_cast<uint32_t>(v);
-    if (p.first == "max_postings") o.max_postings = static_cast<uint32_t>(v);
-    if (p.first == "lead_score") o.lead_score = v != 0;
-    if (p.first == "df_prior_docs") o.df_prior_docs = static_cast<uint32_t>(v);
-    if (p.first == "refine") o.refine_batch = v != 0;
-    if (p.first == "burst_exponent") o.burst_exponent = v;
-    if (p.first == "absorb_threshold") o.absorb_threshold = v;
-    if (p.first == "absorb_ratio") o.absorb_ratio = v;
-    if (p.first == "min_recent_docs_for_df_cut") {
-      o.min_recent_docs_for_df_cut = static_cast<uint32_t>(v);
+    if (p.first == "window_days" || p.first == "half_life_days") {
+      const auto seconds = static_cast<int64_t>(std::atof(p.second.c_str()) * 86400);
+      (p.first == "window_days" ? o.window_seconds : o.decay_half_life_seconds) = seconds;
+      continue;
     }
+    const absl::Status st = o.Set(p.first, p.second);
+    if (!st.ok()) std::fprintf(stderr, "NAZIR_STORY_OPT: %s\n", std::string(st.message()).c_str());
   }
   return o;
 }

@@ -38,6 +38,11 @@ TEST(CliTest, HelpExplainsEveryCommand) {
     EXPECT_NE(h.out.find("Usage: nazir " + std::string(cmd)), std::string::npos) << h.out;
   }
   EXPECT_EQ(Nazir("no-such-command").status, 2);
+  CliRun bad_opt = Nazir("cluster --story-opt treshold=0.3 /dev/null");
+  EXPECT_EQ(bad_opt.status, 2);
+  EXPECT_NE(bad_opt.err.find("unknown story option \"treshold\""), std::string::npos)
+      << bad_opt.err;
+  EXPECT_EQ(Nazir("cluster --story-opt absorb_threshold=1.5 /dev/null").status, 2);
   EXPECT_EQ(Nazir("cluster --no-such-flag").status, 2);
 }
 

@@ -235,6 +235,13 @@ struct StoryOptions {
   int source_df_log2_width = 20;
 
   // InvalidArgument if a value is out of range.
+  // Sets the field called `name` (as spelled above, e.g. "absorb_threshold") from its text
+  // (a number; 0/1 or false/true for flags). InvalidArgument naming the known fields for an
+  // unknown name, or for a value that does not parse. Call Validate() afterwards.
+  absl::Status Set(std::string_view name, std::string_view value);
+  // "name=value,name=value" -> Set for each.
+  absl::Status SetAll(std::string_view assignments);
+
   absl::Status Validate() const;
 };
 

@@ -28,12 +28,17 @@ function(nazir_add_test name)
   target_compile_definitions(${name} PRIVATE
     NAZIR_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     NAZIR_SHARED_DIR="${PROJECT_SOURCE_DIR}/../shared")
-  # Every test is also labelled with its directory (the module it tests), so
-  # `ctest -L sketch` runs the sketch module's tests whatever their names.
-  get_filename_component(_module ${CMAKE_CURRENT_SOURCE_DIR} NAME)
+  # A test without LABELS is labelled with its directory (the module it
+  # tests), so `ctest -L sketch` runs the sketch module's tests whatever their
+  # names. One label only: gtest_discover_tests does not pass a list through.
+  if(ARG_LABELS)
+    set(_label ${ARG_LABELS})
+  else()
+    get_filename_component(_label ${CMAKE_CURRENT_SOURCE_DIR} NAME)
+  endif()
   include(GoogleTest)
   gtest_discover_tests(${name} WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
-                       PROPERTIES LABELS "${_module};${ARG_LABELS}" DISCOVERY_TIMEOUT 60)
+                       PROPERTIES LABELS "${_label}" DISCOVERY_TIMEOUT 60)
 endfunction()
 
 # nazir_add_bench(<name> SOURCES ... [DEPS ...])

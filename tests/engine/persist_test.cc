@@ -60,6 +60,7 @@ TEST(PersistTest, SaveOpenRoundTripContinuesLikeAnUninterruptedEngine) {
     EXPECT_EQ(a->group_size, b->group_size) << docs[i].first;
     EXPECT_FLOAT_EQ(a->similarity, b->similarity) << docs[i].first;
     EXPECT_EQ(a->status, b->status);
+    EXPECT_EQ(a->story, b->story) << docs[i].first;
   }
   EXPECT_EQ((*reopened)->Lookup(docs[0].first).status().code(), absl::StatusCode::kNotFound);
   std::remove(path.c_str());

@@ -183,7 +183,7 @@ std::vector<std::vector<uint64_t>> AllShingles(const Corpus& c) {
 
 bool Ready(benchmark::State& state, const Corpus& c) {
   if (c.docs.empty()) {
-    state.SkipWithError("datasets/seed/seed_docs.jsonl missing or empty");
+    state.SkipWithError("corpus missing or empty (datasets/seed, or ../shared for *_Saudi)");
     return false;
   }
   return true;
@@ -195,9 +195,13 @@ void SetCounters(benchmark::State& state, const Corpus& c) {
   state.counters["docs"] = static_cast<double>(c.docs.size());
 }
 
-// (1) Baseline: XXH3 over every token, nothing else.
+// (1) Baseline: XXH3 over every token, nothing else. Each benchmark runs on
+// the seed texts and, as *_Saudi, on SaudiNewsNet (see the header).
+using CorpusFn = const Corpus& (*)();
+
+template <CorpusFn Get>
 void BM_HashTokens(benchmark::State& state) {
-  const Corpus& c = GetCorpus();
+  const Corpus& c = Get();
   if (!Ready(state, c)) return;
   Scratch s(c);
   for (auto _ : state) {
@@ -209,7 +213,8 @@ void BM_HashTokens(benchmark::State& state) {
   }
   SetCounters(state, c);
 }
-BENCHMARK(BM_HashTokens);
+BENCHMARK(BM_HashTokens<GetCorpus>)->Name("BM_HashTokens");
+BENCHMARK(BM_HashTokens<GetSaudiCorpus>)->Name("BM_HashTokens_Saudi");
 
 // HashTokens + CombineShingles(n = kShingleSize).
 void BM_HashAndCombine(benchmark::State& state) {
@@ -226,9 +231,9 @@ BENCHMARK(BM_HashAndCombine);
 
 // (2), (3) The hashing loop with OPH (k = arg); (4) classic k-hash MinHash on
 // the same pipeline, for comparison.
-template <typename Hasher>
+template <typename Hasher, CorpusFn Get = GetCorpus>
 void BM_Pipeline(benchmark::State& state) {
-  const Corpus& c = GetCorpus();
+  const Corpus& c = Get();
   if (!Ready(state, c)) return;
   const auto k = static_cast<uint32_t>(state.range(0));
   const Hasher hasher = Hasher::Create({.num_perm = k}).value();
@@ -244,66 +249,7 @@ void BM_Pipeline(benchmark::State& state) {
 }
 BENCHMARK(BM_Pipeline<OphMinHasher>)->Name("BM_Pipeline_Oph")->Arg(128)->Arg(256);
 BENCHMARK(BM_Pipeline<ClassicMinHasher>)->Name("BM_Pipeline_Classic")->Arg(128);
-
-// The baseline and the OPH pipeline over SaudiNewsNet (see the header).
-void BM_HashTokens_Saudi(benchmark::State& state) {
-  const Corpus& c = GetSaudiCorpus();
-  if (c.docs.empty()) {
-    state.SkipWithError("SaudiNewsNet not found");
-    return;
-  }
-  Scratch s(c);
-  for (auto _ : state) {
-    for (const auto& d : c.docs) {
-      HashTokens(d, kSeed, std::span<uint64_t>(s.token_hashes.data(), d.size()));
-      benchmark::DoNotOptimize(s.token_hashes.data());
-    }
-    benchmark::ClobberMemory();
-  }
-  SetCounters(state, c);
-}
-BENCHMARK(BM_HashTokens_Saudi);
-
-void BM_Pipeline_Oph_Saudi(benchmark::State& state) {
-  const Corpus& c = GetSaudiCorpus();
-  if (c.docs.empty()) {
-    state.SkipWithError("SaudiNewsNet not found");
-    return;
-  }
-  const auto k = static_cast<uint32_t>(state.range(0));
-  const OphMinHasher hasher = OphMinHasher::Create({.num_perm = k}).value();
-  Scratch s(c, k);
-  for (auto _ : state) {
-    for (const auto& d : c.docs) {
-      hasher.Sketch(HashAndCombine(d, s), s.sig);
-      benchmark::DoNotOptimize(s.sig.data());
-    }
-    benchmark::ClobberMemory();
-  }
-  SetCounters(state, c);
-}
-BENCHMARK(BM_Pipeline_Oph_Saudi)->Arg(128);
-
-void BM_Pipeline_KeysAndWinnow_Saudi(benchmark::State& state) {
-  const Corpus& c = GetSaudiCorpus();
-  if (c.docs.empty()) {
-    state.SkipWithError("SaudiNewsNet not found");
-    return;
-  }
-  Scratch s(c);
-  for (auto _ : state) {
-    for (const auto& d : c.docs) {
-      const auto sh = HashAndCombine(d, s);
-      SortedShingleKeys(sh, &s.keys);
-      WinnowAnchors(sh, kWindow, &s.anchors);
-      benchmark::DoNotOptimize(s.keys.data());
-      benchmark::DoNotOptimize(s.anchors.data());
-    }
-    benchmark::ClobberMemory();
-  }
-  SetCounters(state, c);
-}
-BENCHMARK(BM_Pipeline_KeysAndWinnow_Saudi);
+BENCHMARK(BM_Pipeline<OphMinHasher, GetSaudiCorpus>)->Name("BM_Pipeline_Oph_Saudi")->Arg(128);
 
 // (5) SimHash64, same pipeline.
 void BM_Pipeline_SimHash(benchmark::State& state) {
@@ -317,9 +263,10 @@ void BM_Pipeline_SimHash(benchmark::State& state) {
 }
 BENCHMARK(BM_Pipeline_SimHash);
 
-// (6) SortedShingleKeys + WinnowAnchors(window 8), same pipeline.
+// (6) SortedShingleKeys + WinnowAnchors(window kWindow), same pipeline.
+template <CorpusFn Get>
 void BM_Pipeline_KeysAndWinnow(benchmark::State& state) {
-  const Corpus& c = GetCorpus();
+  const Corpus& c = Get();
   if (!Ready(state, c)) return;
   Scratch s(c);
   for (auto _ : state) {
@@ -334,7 +281,8 @@ void BM_Pipeline_KeysAndWinnow(benchmark::State& state) {
   }
   SetCounters(state, c);
 }
-BENCHMARK(BM_Pipeline_KeysAndWinnow);
+BENCHMARK(BM_Pipeline_KeysAndWinnow<GetCorpus>)->Name("BM_Pipeline_KeysAndWinnow");
+BENCHMARK(BM_Pipeline_KeysAndWinnow<GetSaudiCorpus>)->Name("BM_Pipeline_KeysAndWinnow_Saudi");
 
 // Kernel-only variants over precomputed shingles (items/s still counts the
 // tokens the shingles came from, so rates compare with the pipelines).

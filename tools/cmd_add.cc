@@ -51,11 +51,7 @@ int Run(int argc, char** argv) {
   p.Bool("no-save", &no_save, "do not write the index back (a dry run)");
   p.Int("threads", &threads, "threads that sketch ahead of the one-at-a-time assignment (0 = all)");
   p.Int("batch-docs", &batch_docs, "documents read and sketched per batch");
-  p.String("id-field", &fields.id, "JSON field holding the id");
-  p.String("text-field", &fields.text, "JSON field holding the text");
-  p.String("title-field", &fields.title, "JSON field holding the title");
-  p.String("date-field", &fields.date, "JSON field holding the date");
-  p.String("source-field", &fields.source, "JSON field holding the source/outlet");
+  AddFieldFlags(&p, &fields);
   p.Int("max-messages", &max_messages, "input problems printed per kind (all are counted)");
   p.Bool("strict", &strict, "exit with status 1 if any input line had a problem");
   p.Bool("quiet", &quiet, "no summary line");

@@ -39,8 +39,7 @@ constexpr char kDescription[] =
 struct Flags {
   const EngineOptions d{};
   std::string output, pairs, save, stories, story_opts;
-  std::string id_field = "id", text_field = "text", title_field = "title", date_field = "date",
-              source_field = "source";
+  CorpusFields fields;
   std::string hamza_mode = "hamza";
   double threshold = d.verify.threshold, member_threshold = d.member_anchor_threshold,
          link_threshold = d.member_link_threshold, lsh_threshold = d.lsh_threshold,
@@ -194,11 +193,7 @@ int Run(int argc, char** argv) {
   p.Int("threads", &f.threads, "worker threads (0 = all cores)");
   p.Int("batch-docs", &f.batch_docs, "documents sketched per parallel batch");
   p.String("hamza-mode", &f.hamza_mode, "hamza folding: hamza, seat or keep");
-  p.String("id-field", &f.id_field, "JSON field holding the id");
-  p.String("text-field", &f.text_field, "JSON field holding the text");
-  p.String("title-field", &f.title_field, "JSON field holding the title");
-  p.String("date-field", &f.date_field, "JSON field holding the date");
-  p.String("source-field", &f.source_field, "JSON field holding the source/outlet");
+  AddFieldFlags(&p, &f.fields);
   p.Int("max-messages", &f.max_messages, "input problems printed per kind (all are counted)");
   p.Bool("strict", &f.strict, "exit with status 1 if any input line had a problem");
   p.Bool("quiet", &f.quiet, "no summary line");
@@ -216,7 +211,7 @@ int Run(int argc, char** argv) {
     return 2;
   }
   ReaderOptions ro;
-  ro.fields = {f.id_field, f.text_field, f.title_field, f.date_field, f.source_field};
+  ro.fields = f.fields;
   auto reader = CorpusReader::Open(input, ro);
   if (!reader.ok()) return Fail(reader.status());
 

@@ -18,6 +18,14 @@ void AppendAssignmentJson(const Assignment& a, std::string* line) {
   *line += "}\n";
 }
 
+void AddFieldFlags(ArgParser* p, CorpusFields* fields) {
+  p->String("id-field", &fields->id, "JSON field holding the id");
+  p->String("text-field", &fields->text, "JSON field holding the text");
+  p->String("title-field", &fields->title, "JSON field holding the title");
+  p->String("date-field", &fields->date, "JSON field holding the date");
+  p->String("source-field", &fields->source, "JSON field holding the source/outlet");
+}
+
 absl::StatusOr<FILE*> OpenOutput(const std::string& path) {
   FILE* f = std::fopen(path.c_str(), "w");
   if (!f) return absl::UnavailableError("cannot open " + path + " for writing");

@@ -16,6 +16,7 @@
 #include "nazir/engine/engine.h"
 #include "nazir/io/corpus_reader.h"
 
+#include "command.h"
 #include "progress.h"
 
 namespace nazir::cli {
@@ -23,6 +24,9 @@ namespace nazir::cli {
 // Appends {"id", "group", "group_size", "similarity", "status", "story"} and
 // a newline to *line.
 void AppendAssignmentJson(const Assignment& a, std::string* line);
+
+// --id-field, --text-field, --title-field, --date-field, --source-field.
+void AddFieldFlags(ArgParser* p, CorpusFields* fields);
 
 // fopen for writing; UnavailableError naming the path.
 absl::StatusOr<FILE*> OpenOutput(const std::string& path);

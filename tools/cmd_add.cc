@@ -42,7 +42,7 @@ int Fail(const absl::Status& s) {
 
 int Run(int argc, char** argv) {
   std::string index, output;
-  CorpusFields fields;
+  ReaderFlags reader_flags;
   int64_t threads = 0, batch_docs = 256, max_messages = 20;
   bool strict = false, quiet = false, no_save = false;
   ArgParser p("nazir add", "--index FILE.nzi [INPUT.jsonl | -]", kDescription);
@@ -51,7 +51,7 @@ int Run(int argc, char** argv) {
   p.Bool("no-save", &no_save, "do not write the index back (a dry run)");
   p.Int("threads", &threads, "threads that sketch ahead of the one-at-a-time assignment (0 = all)");
   p.Int("batch-docs", &batch_docs, "documents read and sketched per batch");
-  AddFieldFlags(&p, &fields);
+  AddReaderFlags(&p, &reader_flags);
   p.Int("max-messages", &max_messages, "input problems printed per kind (all are counted)");
   p.Bool("strict", &strict, "exit with status 1 if any input line had a problem");
   p.Bool("quiet", &quiet, "no summary line");
@@ -74,8 +74,7 @@ int Run(int argc, char** argv) {
   const double open_seconds = progress.Seconds();
   const uint32_t docs_before = (*engine)->num_slots();
 
-  ReaderOptions ro;
-  ro.fields = fields;
+  const ReaderOptions ro = reader_flags.Options();
   auto reader = CorpusReader::Open(input, ro);
   if (!reader.ok()) return Fail(reader.status());
   FILE* out = stdout;

@@ -39,7 +39,7 @@ constexpr char kDescription[] =
 struct Flags {
   const EngineOptions d{};
   std::string output, pairs, save, stories, story_opts;
-  CorpusFields fields;
+  ReaderFlags reader;
   std::string hamza_mode = "hamza";
   double threshold = d.verify.threshold, member_threshold = d.member_anchor_threshold,
          link_threshold = d.member_link_threshold, lsh_threshold = d.lsh_threshold,
@@ -193,7 +193,7 @@ int Run(int argc, char** argv) {
   p.Int("threads", &f.threads, "worker threads (0 = all cores)");
   p.Int("batch-docs", &f.batch_docs, "documents sketched per parallel batch");
   p.String("hamza-mode", &f.hamza_mode, "hamza folding: hamza, seat or keep");
-  AddFieldFlags(&p, &f.fields);
+  AddReaderFlags(&p, &f.reader);
   p.Int("max-messages", &f.max_messages, "input problems printed per kind (all are counted)");
   p.Bool("strict", &f.strict, "exit with status 1 if any input line had a problem");
   p.Bool("quiet", &f.quiet, "no summary line");
@@ -210,8 +210,7 @@ int Run(int argc, char** argv) {
     std::fprintf(stderr, "nazir cluster: %s\n", std::string(options.status().message()).c_str());
     return 2;
   }
-  ReaderOptions ro;
-  ro.fields = f.fields;
+  const ReaderOptions ro = f.reader.Options();
   auto reader = CorpusReader::Open(input, ro);
   if (!reader.ok()) return Fail(reader.status());
 

@@ -18,12 +18,22 @@ void AppendAssignmentJson(const Assignment& a, std::string* line) {
   *line += "}\n";
 }
 
-void AddFieldFlags(ArgParser* p, CorpusFields* fields) {
+ReaderOptions ReaderFlags::Options() const {
+  ReaderOptions o;
+  o.fields = fields;
+  o.decode_html_entities = !keep_html_entities;
+  return o;
+}
+
+void AddReaderFlags(ArgParser* p, ReaderFlags* flags) {
+  CorpusFields* fields = &flags->fields;
   p->String("id-field", &fields->id, "JSON field holding the id");
   p->String("text-field", &fields->text, "JSON field holding the text");
   p->String("title-field", &fields->title, "JSON field holding the title");
   p->String("date-field", &fields->date, "JSON field holding the date");
   p->String("source-field", &fields->source, "JSON field holding the source/outlet");
+  p->Bool("keep-html-entities", &flags->keep_html_entities,
+          "do not decode HTML character references (&quot; &#8220; ...) in text and title");
 }
 
 absl::StatusOr<FILE*> OpenOutput(const std::string& path) {

@@ -25,8 +25,15 @@ namespace nazir::cli {
 // a newline to *line.
 void AppendAssignmentJson(const Assignment& a, std::string* line);
 
-// --id-field, --text-field, --title-field, --date-field, --source-field.
-void AddFieldFlags(ArgParser* p, CorpusFields* fields);
+// What the reader flags set, and the ReaderOptions they make.
+struct ReaderFlags {
+  CorpusFields fields;
+  bool keep_html_entities = false;
+  ReaderOptions Options() const;
+};
+// --id-field, --text-field, --title-field, --date-field, --source-field,
+// --keep-html-entities.
+void AddReaderFlags(ArgParser* p, ReaderFlags* flags);
 
 // fopen for writing; UnavailableError naming the path.
 absl::StatusOr<FILE*> OpenOutput(const std::string& path);

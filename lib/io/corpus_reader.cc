@@ -9,6 +9,7 @@
 #include <simdjson.h>
 
 #include "nazir/base/status.h"
+#include "nazir/io/html_entities.h"
 #include "nazir/io/json_writer.h"
 
 #include "io/civil_time.h"
@@ -580,7 +581,8 @@ struct CorpusReader::Impl {
                false);
     } else {
       a->text.assign(sv);
-      if (IsBlankText(sv)) {
+      if (options.decode_html_entities) DecodeHtmlEntities(&a->text);
+      if (IsBlankText(a->text)) {
         AddIssue(issues, IssueKind::kEmptyText,
                  sv.empty() ? std::string("empty text") : std::string("whitespace-only text"),
                  false);
@@ -599,7 +601,10 @@ struct CorpusReader::Impl {
       }
       return true;
     };
-    if (optional_string(has_title, title_el, "title", f.title, &sv)) a->title.assign(sv);
+    if (optional_string(has_title, title_el, "title", f.title, &sv)) {
+      a->title.assign(sv);
+      if (options.decode_html_entities) DecodeHtmlEntities(&a->title);
+    }
     if (optional_string(has_source, source_el, "source", f.source, &sv)) a->source.assign(sv);
     if (optional_string(has_date, date_el, "date", f.date, &sv)) {
       std::optional<int64_t> date = ParseDate(sv);

@@ -202,6 +202,33 @@ TEST(CorpusReaderTest, IssueEmptyText) {
   EXPECT_TRUE(r.issues.empty());
 }
 
+// HTML character references in the text and title are decoded (default),
+// ids and sources are not; a text made only of &nbsp; is empty text.
+TEST(CorpusReaderTest, DecodesHtmlEntitiesInTextAndTitle) {
+  const std::string contents =
+      "{\"id\":\"a&amp;b\",\"title\":\"&#8220;\u0639\u0627\u062c\u0644&#8221;\","
+      "\"source\":\"x&amp;y\",\"text\":\"&quot;\u0627\u0644\u0631\u064a\u0627\u0636"
+      "&quot;&nbsp;AT&T\"}\n" +
+      Doc("b", "&nbsp;&nbsp;") + "\n";
+  ReadResult r = ReadString("entities", contents);
+  ASSERT_EQ(r.docs.size(), 2u);
+  EXPECT_EQ(r.docs[0].id, "a&amp;b");
+  EXPECT_EQ(r.docs[0].source, "x&amp;y");
+  EXPECT_EQ(r.docs[0].title, "\u201C\u0639\u0627\u062c\u0644\u201D");
+  EXPECT_EQ(r.docs[0].text, "\"\u0627\u0644\u0631\u064a\u0627\u0636\"\u00A0AT&T");
+  ASSERT_EQ(r.issues.size(), 1u);
+  EXPECT_EQ(r.issues[0].kind, IssueKind::kEmptyText);
+  EXPECT_EQ(r.issues[0].line, 2);
+
+  ReaderOptions keep;
+  keep.decode_html_entities = false;
+  r = ReadString("entities_kept", contents, keep);
+  ASSERT_EQ(r.docs.size(), 2u);
+  EXPECT_EQ(r.docs[0].title, "&#8220;\u0639\u0627\u062c\u0644&#8221;");
+  EXPECT_EQ(r.docs[1].text, "&nbsp;&nbsp;");
+  EXPECT_TRUE(r.issues.empty());
+}
+
 TEST(CorpusReaderTest, IssueBadDate) {
   ExpectOneIssueOnLine2("baddate", "{\"id\":\"b\",\"text\":\"t\",\"date\":\"21/07/2015\"}",
                         IssueKind::kBadDate, "unrecognized date \"21/07/2015\"", false);

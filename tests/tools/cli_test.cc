@@ -118,6 +118,29 @@ TEST(CliTest, PairsAndStoriesFilesAndEvalRoundTrip) {
   for (const auto& p : {in, out, pairs, stories, gold}) std::remove(p.c_str());
 }
 
+// A copy whose words are quoted with &quot; is the same text once the
+// references are decoded (the default); kept, "quot" becomes a word between
+// every two and the copy no longer matches.
+TEST(CliTest, HtmlEntitiesAreDecodedUnlessKept) {
+  const std::string in = Temp("entities.jsonl"), pairs = Temp("entities_pairs.tsv");
+  {
+    std::string quoted;
+    std::istringstream words(kText);
+    for (std::string w; words >> w;) quoted += "&quot;" + w + "&quot; ";
+    std::ofstream f(in);
+    f << Article("e1", kText) << "\n" << Article("e2", quoted) << "\n";
+  }
+  CliRun r = Nazir("cluster " + in + " -o /dev/null --no-stories --pairs " + pairs);
+  ASSERT_EQ(r.status, 0) << r.err;
+  auto lines = Lines(Slurp(pairs));
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[1].rfind("e1\te2\t1.0000", 0), 0u) << lines[1];
+  r = Nazir("cluster " + in + " -o /dev/null --no-stories --keep-html-entities --pairs " + pairs);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(Lines(Slurp(pairs)).size(), 1u);  // the header only
+  for (const auto& p : {in, pairs}) std::remove(p.c_str());
+}
+
 TEST(CliTest, NormalizePrintsTokens) {
   const std::string in = Temp("norm.txt");
   {

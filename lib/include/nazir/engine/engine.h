@@ -205,6 +205,8 @@ class Engine {
   absl::Status Save(const std::string& path) const;
 
   // Streaming: sketches `text`, stores the document and assigns its group.
+  // `text` is plain text (CorpusReader decodes HTML character references;
+  // text from elsewhere may need DecodeHtmlEntities, nazir/io/html_entities.h).
   // AlreadyExists if the id is taken. Not for concurrent use (one internal
   // Sketcher); for parallel sketching use Sketcher + AddSketched.
   absl::StatusOr<Assignment> Add(const DocMeta& meta, std::string_view text);

@@ -120,6 +120,12 @@ struct ReaderOptions {
   // it tiny to exercise block boundaries. Must be ≥ 1; default 8 MiB.
   size_t block_bytes = size_t{8} << 20;
 
+  // Decode HTML character references (&quot; &nbsp; &#8220; ...) in the text
+  // and title, see html_entities.h. Scraped news text keeps them often
+  // enough that leaving them makes "quot" and "8220" words. Ids and sources
+  // are never changed.
+  bool decode_html_entities = true;
+
   // InvalidArgument if a field name is empty or two names are equal, or a
   // size is out of range.
   absl::Status Validate() const;

@@ -8,6 +8,7 @@
 #include "nazir/base/status.h"
 #include "nazir/engine/engine.h"
 #include "nazir/io/corpus_reader.h"
+#include "nazir/io/json_writer.h"
 
 #include "command.h"
 #include "output.h"
@@ -28,7 +29,10 @@ constexpr char kDescription[] =
     "If --index does not exist, a new index with the library's default settings is\n"
     "started (use `nazir cluster --save` to start one from a batch with other\n"
     "settings). An id already in the index is an input problem: reported as\n"
-    "FILE:LINE and skipped.";
+    "FILE:LINE and skipped. With --keep-days N the index keeps a window: articles\n"
+    "dated more than N days before the newest one are removed (their groups\n"
+    "re-formed without them) and not saved, so a daily job's index stays the size\n"
+    "of N days of news.";
 
 bool FileExists(const std::string& path) {
   struct stat st;
@@ -43,12 +47,15 @@ int Fail(const absl::Status& s) {
 int Run(int argc, char** argv) {
   std::string index, output;
   ReaderFlags reader_flags;
-  int64_t threads = 0, batch_docs = 256, max_messages = 20;
+  int64_t threads = 0, batch_docs = 256, max_messages = 20, keep_days = 0;
   bool strict = false, quiet = false, no_save = false;
   ArgParser p("nazir add", "--index FILE.nzi [INPUT.jsonl | -]", kDescription);
   p.String("index", &index, "the saved index to open (created if it does not exist)");
   p.String("output", &output, "write results here instead of stdout", 'o');
   p.Bool("no-save", &no_save, "do not write the index back (a dry run)");
+  p.Int("keep-days", &keep_days,
+        "after adding, remove articles dated more than this many days before the newest "
+        "one, so the saved index keeps a window (0 = keep everything)");
   p.Int("threads", &threads, "threads that sketch ahead of the one-at-a-time assignment (0 = all)");
   p.Int("batch-docs", &batch_docs, "documents read and sketched per batch");
   AddReaderFlags(&p, &reader_flags);
@@ -60,8 +67,9 @@ int Run(int argc, char** argv) {
     std::fprintf(stderr, "nazir add: --index is required\n");
     return 2;
   }
-  if (p.positionals().size() > 1 || batch_docs < 1) {
-    std::fprintf(stderr, "nazir add: expected at most one INPUT and --batch-docs >= 1\n");
+  if (p.positionals().size() > 1 || batch_docs < 1 || keep_days < 0) {
+    std::fprintf(stderr,
+                 "nazir add: expected at most one INPUT, --batch-docs >= 1 and --keep-days >= 0\n");
     return 2;
   }
   const std::string input = p.positionals().empty() ? "-" : p.positionals()[0];
@@ -72,7 +80,7 @@ int Run(int argc, char** argv) {
       existed ? Engine::Open(index) : Engine::Create(EngineOptions{});
   if (!engine.ok()) return Fail(engine.status());
   const double open_seconds = progress.Seconds();
-  const uint32_t docs_before = (*engine)->num_slots();
+  const uint32_t docs_before = static_cast<uint32_t>((*engine)->Stats().alive);
 
   const ReaderOptions ro = reader_flags.Options();
   auto reader = CorpusReader::Open(input, ro);
@@ -134,6 +142,13 @@ int Run(int argc, char** argv) {
     return Fail(st);
   }
   const double add_seconds = progress.Seconds() - open_seconds;
+  std::string retention;
+  if (keep_days > 0 && (*engine)->NewestDate() != DocMeta::kNoDate) {
+    const int64_t cutoff = (*engine)->NewestDate() - keep_days * 86400;
+    const size_t removed = (*engine)->RemoveBefore(cutoff);
+    retention = "; removed " + std::to_string(removed) + " docs dated before " +
+                FormatDateTime(cutoff) + " (--keep-days " + std::to_string(keep_days) + ")";
+  }
   if (!no_save) {
     if (absl::Status st = (*engine)->Save(index); !st.ok()) return Fail(st);
   }
@@ -142,12 +157,12 @@ int Run(int argc, char** argv) {
     std::fprintf(
         stderr,
         "nazir add: %s index %s (%u docs, %.2f s); added %llu docs in %.2f s "
-        "(%.0f docs/s); %llu docs, %llu groups (%llu with 2+ docs)%s; %lld lines "
+        "(%.0f docs/s)%s; %llu docs, %llu groups (%llu with 2+ docs)%s; %lld lines "
         "skipped, %lld input problems; %.2f s in all, peak RSS %.0f MB\n",
         existed ? "opened" : "created", index.c_str(), docs_before, open_seconds,
         static_cast<unsigned long long>(added), add_seconds,
-        add_seconds > 0 ? added / add_seconds : 0.0, static_cast<unsigned long long>(st.docs),
-        static_cast<unsigned long long>(st.groups),
+        add_seconds > 0 ? added / add_seconds : 0.0, retention.c_str(),
+        static_cast<unsigned long long>(st.alive), static_cast<unsigned long long>(st.groups),
         static_cast<unsigned long long>(st.multi_doc_groups),
         no_save ? "; not saved (--no-save)" : "; saved",
         static_cast<long long>(reporter.skipped_lines()), static_cast<long long>(reporter.total()),

@@ -606,6 +606,37 @@ absl::Status Engine::Remove(std::string_view id) {
   return absl::OkStatus();
 }
 
+size_t Engine::RemoveBefore(int64_t cutoff) {
+  Impl& m = *impl_;
+  std::vector<uint32_t> old;
+  for (uint32_t s = 0; s < m.store.size(); ++s) {
+    const int64_t d = m.metas[s].date;
+    if (m.store.alive(s) && d != DocMeta::kNoDate && d < cutoff) old.push_back(s);
+  }
+  // Newest first (ties: later slot first): a group's members are removed
+  // before its anchor, so only the members that stay get re-assigned.
+  std::sort(old.begin(), old.end(), [&m](uint32_t a, uint32_t b) {
+    return std::make_pair(m.metas[a].date, a) > std::make_pair(m.metas[b].date, b);
+  });
+  for (uint32_t s : old) {
+    const absl::Status st = Remove(m.metas[s].id);
+    NAZIR_CHECK(st.ok());  // alive slots are in id_to_slot
+  }
+  return old.size();
+}
+
+int64_t Engine::NewestDate() const {
+  const Impl& m = *impl_;
+  int64_t newest = DocMeta::kNoDate;
+  for (uint32_t s = 0; s < m.store.size(); ++s) {
+    const int64_t d = m.metas[s].date;
+    if (m.store.alive(s) && d != DocMeta::kNoDate && (newest == DocMeta::kNoDate || d > newest)) {
+      newest = d;
+    }
+  }
+  return newest;
+}
+
 Assignment Engine::AssignmentOf(uint32_t slot) const {
   const Impl& m = *impl_;
   Assignment a;

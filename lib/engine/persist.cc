@@ -14,6 +14,9 @@
 //   u8 has_story, str story clusterer blob (StoryClusterer::Serialize)
 //   u64 XXH64 of every byte before it
 //
+// A removed document (alive = 0) keeps its record with its id and source and
+// date only (empty title and arrays, no group): Engine::RemoveBefore frees
+// what a feed no longer needs at the next save.
 // Keys are stored after boilerplate removal, exactly as the index uses them,
 // so a reopened engine makes the same decisions as the one that was saved.
 // The LSH, SimHash and anchor indexes are rebuilt from the stored sketches.
@@ -238,22 +241,24 @@ absl::Status Engine::Save(const std::string& path) const {
   const uint32_t n = state.store.size();
   w.Pod(n);
   for (uint32_t s = 0; s < n; ++s) {
+    // A removed document keeps its slot and id (a story may still be named
+    // after it) and nothing else: what Engine::RemoveBefore frees.
+    const bool alive = state.store.alive(s);
     w.Str(state.metas[s].id);
-    w.Str(state.metas[s].title);
+    w.Str(alive ? std::string_view(state.metas[s].title) : std::string_view());
     w.Pod(state.source_of[s]);
     w.Pod(state.metas[s].date);
     w.Pod(static_cast<uint8_t>(state.status[s]));
-    w.Pod(static_cast<uint8_t>(state.store.alive(s)));
-    w.Pod(state.groups.group_of(s));
-    w.Pod(s < state.store.size() && state.groups.group_of(s) != StarGroups::kNone
-              ? state.groups.sim_to_anchor(s)
-              : 0.0f);
-    w.Pod(state.store.simhash(s));
-    w.Pod(state.store.num_tokens(s));
-    w.Array(state.store.keys(s));
-    w.Array(state.store.anchors(s));
-    w.Pod(static_cast<uint8_t>(state.store.has_lsh_keys(s)));
-    if (state.store.has_lsh_keys(s)) {
+    w.Pod(static_cast<uint8_t>(alive));
+    w.Pod(alive ? state.groups.group_of(s) : StarGroups::kNone);
+    w.Pod(alive && state.groups.group_of(s) != StarGroups::kNone ? state.groups.sim_to_anchor(s)
+                                                                 : 0.0f);
+    w.Pod(alive ? state.store.simhash(s) : uint64_t{0});
+    w.Pod(alive ? state.store.num_tokens(s) : uint32_t{0});
+    w.Array(alive ? state.store.keys(s) : std::span<const uint32_t>());
+    w.Array(alive ? state.store.anchors(s) : std::span<const uint32_t>());
+    w.Pod(static_cast<uint8_t>(alive && state.store.has_lsh_keys(s)));
+    if (alive && state.store.has_lsh_keys(s)) {
       std::span<const uint32_t> keys = state.store.lsh_keys(s);
       w.Bytes(keys.data(), keys.size() * sizeof(uint32_t));
     }

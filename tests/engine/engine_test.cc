@@ -177,6 +177,51 @@ TEST(EngineTest, RemovingAnAnchorReassignsItsMembers) {
   EXPECT_EQ(engine->Remove("a").code(), absl::StatusCode::kNotFound);
 }
 
+// Retention: RemoveBefore(cutoff) removes exactly the documents dated
+// before the cutoff; a kept member whose anchor is removed gets a new group
+// among the kept documents, as after Remove().
+TEST(EngineTest, RemoveBeforeKeepsTheRecentDays) {
+  constexpr int64_t kDay = 86400;
+  std::mt19937 rng(8);
+  auto engine = MakeEngine();
+  EXPECT_EQ(engine->NewestDate(), DocMeta::kNoDate);
+  std::vector<std::pair<std::string, int64_t>> docs;
+  for (int s = 0; s < 10; ++s) {
+    const auto words = RandomWords(150, rng);
+    // Republished three times over 20 days, starting on day 2 * s.
+    for (int c = 0; c < 3; ++c) {
+      const std::string id = "s" + std::to_string(s) + "c" + std::to_string(c);
+      const int64_t date = (2 * s + 10 * c) * kDay;
+      ASSERT_TRUE(engine->Add({id, "", date}, Join(words, 5 * c, words.size())).ok());
+      docs.emplace_back(id, date);
+    }
+  }
+  ASSERT_TRUE(engine->Add({"undated", "", DocMeta::kNoDate}, Join(RandomWords(50, rng))).ok());
+  EXPECT_EQ(engine->Lookup("s3c1")->group, "s3c0");
+  EXPECT_EQ(engine->NewestDate(), 38 * kDay);
+  const int64_t cutoff = 15 * kDay;
+  size_t expect_removed = 0;
+  for (const auto& [id, date] : docs) expect_removed += date < cutoff;
+  EXPECT_EQ(engine->RemoveBefore(cutoff), expect_removed);
+  for (const auto& [id, date] : docs) {
+    auto a = engine->Lookup(id);
+    if (date < cutoff) {
+      EXPECT_EQ(a.status().code(), absl::StatusCode::kNotFound) << id;
+      continue;
+    }
+    ASSERT_TRUE(a.ok()) << id;
+    // The group's anchor is a kept document of the same republished text.
+    auto anchor = engine->Lookup(a->group);
+    ASSERT_TRUE(anchor.ok()) << id << " -> " << a->group;
+    EXPECT_EQ(a->group.substr(0, a->group.find('c')), id.substr(0, id.find('c'))) << id;
+  }
+  // s3: c0 (day 6) and c1 (day 16) -> c1 kept and now anchors c2 (day 26).
+  EXPECT_EQ(engine->Lookup("s3c2")->group, "s3c1");
+  EXPECT_EQ(engine->Lookup("s3c1")->group, "s3c1");
+  EXPECT_TRUE(engine->Lookup("undated").ok());
+  EXPECT_EQ(engine->RemoveBefore(cutoff), 0u);
+}
+
 TEST(EngineTest, OptionsValidate) {
   EXPECT_TRUE(EngineOptions{}.Validate().ok());
   EngineOptions o;

@@ -203,3 +203,35 @@ TEST(CliTest, AddAcrossRestartsMatchesOneRun) {
   EXPECT_EQ(Nazir("add " + part2).status, 2) << "--index is required";
   for (const std::string& p : {part1, part2, all, one, two}) std::remove(p.c_str());
 }
+
+// --keep-days: a daily job keeps a window of days in its index. Articles
+// older than the window are removed (a removed anchor's copies re-form their
+// group without it) and are gone when the index is reopened.
+TEST(CliTest, AddKeepDaysKeepsAWindow) {
+  auto dated = [](const std::string& id, const std::string& text, const std::string& date) {
+    return "{\"id\":\"" + id + "\",\"text\":\"" + text + "\",\"date\":\"" + date + "\"}\n";
+  };
+  const std::string day1 = Temp("keep1.jsonl"), day2 = Temp("keep2.jsonl"),
+                    day3 = Temp("keep3.jsonl"), index = Temp("keep.nzi");
+  {
+    std::ofstream f1(day1), f2(day2), f3(day3);
+    f1 << dated("w1", kText, "2025-07-01")
+       << dated("other", "خبر مختلف تماما عن مباراة كرة القدم بين الهلال والنصر في الرياض",
+                "2025-07-01");
+    f2 << dated("w2", std::string("نقلا عن رويترز ") + kText, "2025-07-20")
+       << dated("w3", std::string(kText) + " وأضاف أن المحادثات ستستمر", "2025-07-21");
+    f3 << dated("w4", kText, "2025-07-22");
+  }
+  std::remove(index.c_str());
+  ASSERT_EQ(Nazir("add --index " + index + " " + day1).status, 0);
+  CliRun r2 = Nazir("add --keep-days 7 --index " + index + " " + day2);
+  ASSERT_EQ(r2.status, 0) << r2.err;
+  EXPECT_NE(r2.out.find("\"id\":\"w2\",\"group\":\"w1\""), std::string::npos) << r2.out;
+  EXPECT_NE(r2.err.find("removed 2 docs dated before 2025-07-14"), std::string::npos) << r2.err;
+  CliRun r3 = Nazir("add --no-save --index " + index + " " + day3);
+  ASSERT_EQ(r3.status, 0) << r3.err;
+  EXPECT_NE(r3.err.find("opened index " + index + " (2 docs"), std::string::npos) << r3.err;
+  EXPECT_NE(r3.out.find("\"id\":\"w4\",\"group\":\"w2\""), std::string::npos) << r3.out;
+  EXPECT_EQ(Nazir("add --keep-days -1 --index " + index + " " + day3).status, 2);
+  for (const std::string& p : {day1, day2, day3, index}) std::remove(p.c_str());
+}

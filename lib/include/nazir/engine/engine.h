@@ -234,6 +234,21 @@ class Engine {
   // NotFound if the id is unknown.
   absl::Status Remove(std::string_view id);
 
+  // Retention for a long-running feed: removes every document dated before
+  // `cutoff` (seconds since the epoch; undated documents stay), as Remove()
+  // would, newest first so that a removed anchor's members that are removed
+  // too are not re-assigned in between. Returns how many were removed.
+  // A removed document's sketch is still in memory until the index is saved
+  // and reopened: Save() writes removed documents as their id alone, so the
+  // file, and the engine Open() makes of it, stay the size of what is kept
+  // (SaudiNewsNet fed one day at a time keeping 7 days: see the README).
+  // Their story ids stay valid: a story keeps the id of its first article.
+  // Pending documents are removed as well.
+  size_t RemoveBefore(int64_t cutoff);
+  // The latest date of a live document, or DocMeta::kNoDate if none has one:
+  // `RemoveBefore(NewestDate() - 30 * 86400)` keeps the last 30 days.
+  int64_t NewestDate() const;
+
   // Which group (and story) an article WOULD join, without adding it: the
   // streaming rule against the documents assigned so far. `group` and `story`
   // are empty if it would start a group of its own; `slot` is meaningless.

@@ -71,7 +71,7 @@ struct StoryFeaturizerState {
     for (const Slot& s : old) {
       if (s.stamp != stamp) continue;
       size_t mask = table.size() - 1;
-      size_t h = s.id & mask;
+      size_t h = (s.id ^ (s.id >> 29)) & mask;  // Add's home slot: Add must find it again
       while (table[h].stamp == stamp) h = (h + 1) & mask;
       table[h] = s;
       used.push_back(static_cast<uint32_t>(h));

@@ -76,6 +76,9 @@ absl::Status StoryTermOptions::Validate() const {
   if (max_body_tokens > 1'000'000) {
     return absl::InvalidArgumentError("StoryTermOptions.max_body_tokens must be <= 1000000");
   }
+  if (token_cache_entries > (size_t{1} << 26)) {
+    return absl::InvalidArgumentError("StoryTermOptions.token_cache_entries must be <= 2^26");
+  }
   return normalizer.Validate();
 }
 
@@ -128,73 +131,87 @@ void StoryTermizer::Terms(std::span<const std::string_view> nd_tokens,
   ForEachTerm(nd_tokens, [terms](std::string_view t) { terms->emplace_back(t); });
 }
 
-void StoryTermizer::ForEachTerm(std::span<const std::string_view> tok,
-                                absl::FunctionRef<void(std::string_view)> sink) const {
+const TokenInfo* StoryTermizer::Find(std::string_view token) const {
   const auto& info = tables_->info;
+  auto it = info.find(ToAbsl(token));
+  return it == info.end() ? nullptr : &it->second;
+}
+
+bool StoryTermizer::PlainTerm(std::string_view token, const TokenInfo* ti,
+                              std::string_view* term) const {
+  if (ti != nullptr && ti->stop) return false;
+  if (IsSingleArabicLetter(token)) return false;
+  if (options_.stem && internal::IsArabicWord(token)) {
+    token = internal::LightStem(token, [this](std::string_view t) {
+      const TokenInfo* p = Find(t);
+      return p != nullptr && p->protect;
+    });
+  }
+  *term = token;
+  return true;
+}
+
+size_t StoryTermizer::MonthPhraseAt(std::span<const std::string_view> tok, size_t i,
+                                    const TokenInfo& ti, MonthState* st,
+                                    std::string_view* term) const {
   const size_t n = tok.size();
-  auto find = [&info](std::string_view t) -> const TokenInfo* {
-    auto it = info.find(ToAbsl(t));
-    return it == info.end() ? nullptr : &it->second;
-  };
-  // Month phrase starting at i: returns its entry and sets *len, or nullptr.
-  auto match_month = [&](size_t i, const TokenInfo* ti, size_t* len) -> const MonthEntry* {
-    if (ti == nullptr) return nullptr;
-    for (const MonthEntry& e : ti->months) {
+  // Month phrase starting at j: returns its entry and sets *len, or nullptr.
+  auto match_month = [&](size_t j, const TokenInfo* tj, size_t* len) -> const MonthEntry* {
+    if (tj == nullptr) return nullptr;
+    for (const MonthEntry& e : tj->months) {
       if (e.second.empty()) {
         *len = 1;
         return &e;
       }
-      if (i + 1 < n && tok[i + 1] == e.second) {
+      if (j + 1 < n && tok[j + 1] == e.second) {
         *len = 2;
         return &e;
       }
     }
     return nullptr;
   };
-  auto is_protected = [&](std::string_view t) {
-    const TokenInfo* ti = find(t);
-    return ti != nullptr && ti->protect;
-  };
+  size_t len = 0;
+  const MonthEntry* e = match_month(i, &ti, &len);
+  if (e == nullptr) return 0;
+  bool is_month = !e->ambiguous;
+  if (!is_month) {
+    bool prev_adjacent = i > 0 && st->last_end == i - 1;
+    is_month = (i > 0 && (IsNumberIn(tok[i - 1], 1, 2, 1, 31) || tok[i - 1] == "شهر")) ||
+               (i + len < n && IsNumberIn(tok[i + len], 4, 4, 1900, 2100)) ||
+               (prev_adjacent && st->last_unambiguous);
+    if (!is_month && i + len < n) {
+      size_t len2 = 0;
+      const MonthEntry* next = match_month(i + len, Find(tok[i + len]), &len2);
+      is_month = next != nullptr && !next->ambiguous;
+    }
+  }
+  if (!is_month) return 0;
+  bool collapse = i > 0 && st->last_end == i - 1 && st->last_month == e->month;
+  *term = collapse ? std::string_view() : kMonthTokens[e->month];
+  st->last_month = e->month;
+  st->last_unambiguous = !e->ambiguous;
+  st->last_end = i + len - 1;
+  return len;
+}
 
-  int last_month = 0;  // month of the phrase that ended at last_month_end
-  bool last_month_unambiguous = false;
-  size_t last_month_end = SIZE_MAX;  // token index of the last month phrase's last token
+void StoryTermizer::ForEachTerm(std::span<const std::string_view> tok,
+                                absl::FunctionRef<void(std::string_view)> sink) const {
+  MonthState month_state;
   size_t i = 0;
-  while (i < n) {
-    std::string_view t = tok[i];
-    const TokenInfo* ti = find(t);
+  while (i < tok.size()) {
+    const std::string_view t = tok[i];
+    const TokenInfo* ti = Find(t);
     if (ti != nullptr && !ti->months.empty()) {
-      size_t len = 0;
-      const MonthEntry* e = match_month(i, ti, &len);
-      if (e != nullptr) {
-        bool is_month = !e->ambiguous;
-        if (!is_month) {
-          bool prev_adjacent = i > 0 && last_month_end == i - 1;
-          is_month = (i > 0 && (IsNumberIn(tok[i - 1], 1, 2, 1, 31) || tok[i - 1] == "شهر")) ||
-                     (i + len < n && IsNumberIn(tok[i + len], 4, 4, 1900, 2100)) ||
-                     (prev_adjacent && last_month_unambiguous);
-          if (!is_month && i + len < n) {
-            size_t len2 = 0;
-            const MonthEntry* next = match_month(i + len, find(tok[i + len]), &len2);
-            is_month = next != nullptr && !next->ambiguous;
-          }
-        }
-        if (is_month) {
-          bool collapse = i > 0 && last_month_end == i - 1 && last_month == e->month;
-          if (!collapse) sink(kMonthTokens[e->month]);
-          last_month = e->month;
-          last_month_unambiguous = !e->ambiguous;
-          last_month_end = i + len - 1;
-          i += len;
-          continue;
-        }
+      std::string_view month;
+      if (size_t len = MonthPhraseAt(tok, i, *ti, &month_state, &month); len != 0) {
+        if (!month.empty()) sink(month);
+        i += len;
+        continue;
       }
     }
     ++i;
-    if (ti != nullptr && ti->stop) continue;
-    if (IsSingleArabicLetter(t)) continue;
-    if (options_.stem && internal::IsArabicWord(t)) t = internal::LightStem(t, is_protected);
-    sink(t);
+    std::string_view term;
+    if (PlainTerm(t, ti, &term)) sink(term);
   }
 }
 

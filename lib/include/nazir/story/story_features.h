@@ -12,9 +12,11 @@
 //
 // Featurizing is the parallel part of the pipeline: use one StoryFeaturizer per thread.
 // Ownership: Featurize borrows its inputs and overwrites *out (reusing its capacity).
-// Thread-safety: a StoryFeaturizer is NOT thread-safe (it holds a TextAnalyzer and scratch
-// tables); it is movable. Failure: only Create fails (see StoryTermizer::Create,
-// TextAnalyzer::Create). Featurize never fails.
+// Thread-safety: a StoryFeaturizer is NOT thread-safe (it holds a TextAnalyzer, scratch tables
+// and a token cache of up to StoryTermOptions::token_cache_entries tokens, 8 MB by default);
+// it is movable. Its output for a document does not depend on the documents it saw before,
+// except that new_strings holds only spellings it has not emitted yet. Failure: only Create fails
+// (see StoryTermizer::Create, TextAnalyzer::Create). Featurize never fails.
 #ifndef NAZIR_STORY_STORY_FEATURES_H_
 #define NAZIR_STORY_STORY_FEATURES_H_
 

@@ -1,0 +1,237 @@
+// StoryFeaturizer's token cache: the features of a document must not depend on what the
+// featurizer saw before (cache warm, cold, emptied by its bound, or off). Each document's
+// features are compared with a reference built from the public term layer (StoryTermizer::Terms,
+// StoryTermId, CliticCandidate), the way Featurize is specified.
+#include "nazir/story/story_features.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include <gtest/gtest.h>
+
+#include "nazir/io/corpus_reader.h"
+#include "nazir/normalize/tokenizer.h"
+#include "nazir/story/story_terms.h"
+
+namespace nazir {
+namespace {
+
+struct Doc {
+  std::string title;
+  std::string body_text;
+  std::vector<std::string_view> body;  // ar-nd-1 tokens into body_text
+};
+
+// Documents that exercise every branch of the term layer: month phrases (ambiguous ones in and
+// out of date context, two-token ones, adjacent ones that collapse, a month at the lead/body
+// boundary), stopwords, single letters, protected names, clitics (ب ل ف ك, نا هم كم ها, the
+// ت/ه case), spelling variants, Latin words, digits, and tokens longer than the cache keeps.
+std::vector<Doc> SyntheticDocs() {
+  const std::string long_token(300, 'x');
+  const std::string long_arabic = [] {
+    std::string s;
+    for (int i = 0; i < 140; ++i) s += "بت";
+    return s;
+  }();
+  std::vector<std::pair<std::string, std::string>> raw = {
+      {"بيلوسوف في سوريا", "زار بيلاوسوف سورية وقال بيلاوسوف إن سوريا مهمة في 12 مارس 2015"},
+      {"مارس", "مارس الرئيس ضغوطا في مارس الماضي ثم في شهر مارس وفي 3 آب و آب 2016"},
+      {"كانون الثاني", "في كانون الثاني يناير 2015 ديسمبر كانون الأول تشرين الأول ماي جوان"},
+      {"عسير", "تفجير بعسير عسير لحمتنا تزيدنا بريطانيا لبنان فلسطين بالرياض وبالرياض"},
+      {"", "و في من على إلى ب ل ف ك ا ي " + long_token + " " + long_arabic + " " + long_arabic},
+      {"Reuters news", "Reuters reported 2015 ١٢ 12 abc def abc نتنياهو نتانياهو نتنياهو"},
+      {"المفاوضات", "المفاوضات السورية الشيباني بوتين الوزراء والمسؤولون فالحكومة كالعادة"},
+  };
+  // A month phrase split by the lead/body boundary (lead_tokens 50).
+  std::string boundary;
+  for (int i = 0; i < 49; ++i) boundary += "كلمة" + std::to_string(i % 7) + " ";
+  boundary += "كانون الثاني 2015 كانون الثاني";
+  raw.emplace_back("حدود", boundary);
+  std::vector<Doc> docs;
+  for (auto& [t, b] : raw) docs.push_back({t, b, {}});
+  return docs;
+}
+
+std::vector<Doc> LoadDocs() {
+  std::vector<Doc> docs = SyntheticDocs();
+  size_t max_docs = 2000;
+  if (const char* n = std::getenv("NAZIR_TEST_STORY_DOCS")) {
+    max_docs = std::strtoul(n, nullptr, 10);
+  }
+  auto read = [&](const std::string& path) {
+    auto reader = CorpusReader::Open(path);
+    if (!reader.ok()) return;
+    std::vector<Article> batch;
+    size_t read_docs = 0;
+    while (read_docs < max_docs && reader->NextBatch(256, &batch, nullptr)) {
+      for (Article& a : batch) {
+        if (read_docs++ < max_docs) docs.push_back({a.title, a.text, {}});
+      }
+    }
+  };
+  read(std::string(NAZIR_SOURCE_DIR) + "/datasets/seed/seed_docs.jsonl");
+  read(std::string(NAZIR_SHARED_DIR) + "/datasets/saudinewsnet/saudinewsnet.jsonl.zst");
+  auto analyzer = TextAnalyzer::Create();
+  EXPECT_TRUE(analyzer.ok());
+  for (Doc& d : docs) {
+    std::vector<std::string_view> toks;
+    analyzer->Analyze(d.body_text, &toks);
+    d.body_text = analyzer->normalized();
+    const char* base = analyzer->normalized().data();
+    for (auto& t : toks) t = std::string_view(d.body_text.data() + (t.data() - base), t.size());
+    d.body = std::move(toks);
+  }
+  // Repeat the corpus once so the second pass runs on a warm cache.
+  const size_t n = docs.size();
+  docs.reserve(2 * n);  // no reallocation below: the views stay valid
+  for (size_t i = 0; i < n; ++i) docs.push_back(docs[i]);
+  for (size_t i = n; i < docs.size(); ++i) {  // re-point the copies' views
+    const Doc& src = docs[i - n];
+    for (auto& t : docs[i].body) {
+      t = std::string_view(docs[i].body_text.data() + (t.data() - src.body_text.data()), t.size());
+    }
+  }
+  return docs;
+}
+
+// Featurize as specified: the terms of the title, the lead and the rest of the body (three
+// separate ForEachTerm walks), counted by id; a term's alt_id is that of the first spelling
+// that made its id appear in the document; a spelling (and then its candidate's) is emitted
+// when its id was never emitted by this reference before.
+class Reference {
+ public:
+  explicit Reference(const StoryTermOptions& opt)
+      : opt_(opt), termizer_(*StoryTermizer::Create(opt)), analyzer_(*TextAnalyzer::Create()) {}
+
+  void Featurize(std::string_view title, std::span<const std::string_view> body,
+                 StoryFeatures* out) {
+    out->Clear();
+    std::map<uint64_t, StoryFeatures::Term> terms;
+    auto add = [&](std::span<const std::string_view> toks, int part) {
+      std::vector<std::string> ts;
+      termizer_.Terms(toks, &ts);
+      for (const std::string& t : ts) {
+        const uint64_t id = StoryTermId(t, opt_.fold_variants);
+        auto [it, is_new] = terms.try_emplace(id, StoryFeatures::Term{id, 0, 0, 0});
+        if (is_new) {
+          if (opt_.emit_strings && emitted_.insert(id).second) {
+            out->new_strings.push_back(t);
+            out->new_string_ids.push_back(id);
+          }
+          std::string buf;
+          std::string alt(termizer_.CliticCandidate(t, &buf));
+          if (!alt.empty()) {
+            const uint64_t alt_id = StoryTermId(alt, opt_.fold_variants);
+            if (alt_id != id) {
+              it->second.alt_id = alt_id;
+              if (opt_.emit_strings && emitted_.insert(alt_id).second) {
+                out->new_strings.push_back(alt);
+                out->new_string_ids.push_back(alt_id);
+              }
+            }
+          }
+        }
+        StoryFeatures::Term& x = it->second;
+        if (part == 0) {
+          x.title_tf = static_cast<uint16_t>(std::min(0xFFFF, x.title_tf + 1));
+        } else {
+          x.body_tf = static_cast<uint16_t>(std::min(0xFFFF, x.body_tf + 1));
+          if (part == 1) x.lead_tf = static_cast<uint16_t>(std::min(0xFFFF, x.lead_tf + 1));
+        }
+      }
+    };
+    std::vector<std::string_view> title_tokens;
+    analyzer_.Analyze(title, &title_tokens);
+    add(title_tokens, 0);
+    if (opt_.max_body_tokens != 0 && body.size() > opt_.max_body_tokens) {
+      body = body.first(opt_.max_body_tokens);
+    }
+    const size_t lead = std::min(body.size(), opt_.lead_tokens);
+    add(body.first(lead), 1);
+    add(body.subspan(lead), 2);
+    for (const auto& [id, t] : terms) out->terms.push_back(t);
+  }
+
+ private:
+  StoryTermOptions opt_;
+  StoryTermizer termizer_;
+  TextAnalyzer analyzer_;
+  absl::flat_hash_set<uint64_t> emitted_;
+};
+
+void ExpectSame(const StoryFeatures& want, const StoryFeatures& got, size_t doc,
+                bool strings = true) {
+  ASSERT_EQ(want.terms.size(), got.terms.size()) << "doc " << doc;
+  for (size_t i = 0; i < want.terms.size(); ++i) {
+    const auto& a = want.terms[i];
+    const auto& b = got.terms[i];
+    ASSERT_TRUE(a.id == b.id && a.title_tf == b.title_tf && a.body_tf == b.body_tf &&
+                a.lead_tf == b.lead_tf && a.alt_id == b.alt_id)
+        << "doc " << doc << " term " << i;
+  }
+  if (!strings) return;
+  ASSERT_EQ(want.new_strings, got.new_strings) << "doc " << doc;
+  ASSERT_EQ(want.new_string_ids, got.new_string_ids) << "doc " << doc;
+}
+
+void CheckOptions(const StoryTermOptions& base) {
+  static const std::vector<Doc>* docs = new std::vector<Doc>(LoadDocs());
+  ASSERT_GT(docs->size(), 10u);
+  Reference ref(base);
+  std::vector<StoryFeaturizer> fzs;  // cache default, tiny (emptied every few tokens), off
+  for (size_t limit : {base.token_cache_entries, size_t{5}, size_t{300}, size_t{0}}) {
+    StoryTermOptions opt = base;
+    opt.token_cache_entries = limit;
+    auto fz = StoryFeaturizer::Create(opt);
+    ASSERT_TRUE(fz.ok()) << fz.status();
+    fzs.push_back(*std::move(fz));
+  }
+  StoryFeatures want, got;
+  for (size_t d = 0; d < docs->size(); ++d) {
+    const Doc& doc = (*docs)[d];
+    ref.Featurize(doc.title, doc.body, &want);
+    for (StoryFeaturizer& fz : fzs) {
+      fz.Featurize(doc.title, doc.body, &got);
+      ExpectSame(want, got, d);
+    }
+    if (d % 97 == 0) {  // a fresh featurizer: the same terms (strings: all of them are new)
+      auto fresh = StoryFeaturizer::Create(base);
+      ASSERT_TRUE(fresh.ok());
+      fresh->Featurize(doc.title, doc.body, &got);
+      ExpectSame(want, got, d, /*strings=*/false);
+    }
+  }
+}
+
+TEST(StoryFeaturizerCacheTest, SameFeaturesWarmColdEmptiedOrOff) { CheckOptions({}); }
+
+TEST(StoryFeaturizerCacheTest, SameFeaturesWithoutStemmingOrFolding) {
+  StoryTermOptions opt;
+  opt.stem = false;
+  opt.fold_variants = false;
+  opt.max_body_tokens = 0;
+  CheckOptions(opt);
+}
+
+TEST(StoryFeaturizerCacheTest, SameFeaturesWithCustomListsAndNoStrings) {
+  StoryTermOptions opt;
+  opt.stopwords = std::vector<std::string>{"في", "من", "مارس", "month:03"};
+  opt.protected_terms = std::vector<std::string>{"بعسير", "لحمتنا"};
+  opt.emit_strings = false;
+  opt.lead_tokens = 7;
+  CheckOptions(opt);
+}
+
+TEST(StoryFeaturizerCacheTest, RejectsAnOversizedCache) {
+  StoryTermOptions opt;
+  opt.token_cache_entries = (size_t{1} << 26) + 1;
+  EXPECT_FALSE(StoryFeaturizer::Create(opt).ok());
+}
+
+}  // namespace
+}  // namespace nazir

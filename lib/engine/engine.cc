@@ -79,12 +79,8 @@ void PendingFeatures::Add(uint32_t slot, const StoryFeatures& f) {
   }
   auto& ids = id_chunks_.back();
   auto& tfs = tf_chunks_.back();
-  Span span{static_cast<uint32_t>(id_chunks_.size() - 1),
-            static_cast<uint32_t>(ids.size()),
-            static_cast<uint32_t>(n),
-            static_cast<uint32_t>(string_ends_.size()),
-            0,
-            alt_ids_.size()};
+  const Span span{static_cast<uint32_t>(id_chunks_.size() - 1), static_cast<uint32_t>(ids.size()),
+                  static_cast<uint32_t>(n), alt_ids_.size()};
   for (const StoryFeatures::Term& t : f.terms) {
     const bool alt = t.alt_id != StoryFeatures::kNoAlt;
     ids.push_back(t.id | (alt ? kAltBit : 0));
@@ -93,13 +89,6 @@ void PendingFeatures::Add(uint32_t slot, const StoryFeatures& f) {
                   std::min<uint16_t>(t.lead_tf, 4095));
     if (alt) alt_ids_.push_back(t.alt_id);
   }
-  const size_t m = std::min(f.new_strings.size(), f.new_string_ids.size());
-  for (size_t i = 0; i < m; ++i) {
-    string_bytes_ += f.new_strings[i];
-    string_ends_.push_back(string_bytes_.size());
-  }
-  string_ids_.insert(string_ids_.end(), f.new_string_ids.begin(), f.new_string_ids.begin() + m);
-  span.string_count = static_cast<uint32_t>(m);
   spans_[slot] = span;
 }
 
@@ -120,12 +109,6 @@ bool PendingFeatures::Get(uint32_t slot, StoryFeatures* out) const {
     t.lead_tf = static_cast<uint16_t>(tfs[i] & 4095);
     t.alt_id = (ids[i] & kAltBit) ? alt_ids_[alt++] : StoryFeatures::kNoAlt;
   }
-  for (uint32_t k = s.string_begin; k < s.string_begin + s.string_count; ++k) {
-    const uint64_t begin = k == 0 ? 0 : string_ends_[k - 1];
-    out->new_strings.emplace_back(string_bytes_, begin, string_ends_[k] - begin);
-  }
-  out->new_string_ids.assign(string_ids_.begin() + s.string_begin,
-                             string_ids_.begin() + s.string_begin + s.string_count);
   return true;
 }
 
@@ -133,16 +116,12 @@ void PendingFeatures::Clear() {
   std::vector<std::vector<uint64_t>>().swap(id_chunks_);
   std::vector<std::vector<uint32_t>>().swap(tf_chunks_);
   std::vector<uint64_t>().swap(alt_ids_);
-  std::string().swap(string_bytes_);
-  std::vector<uint64_t>().swap(string_ends_);
-  std::vector<uint64_t>().swap(string_ids_);
   absl::flat_hash_map<uint32_t, Span>().swap(spans_);
 }
 
 size_t PendingFeatures::MemoryUsage() const {
   size_t bytes = spans_.capacity() * (sizeof(uint32_t) + sizeof(Span) + 1) +
-                 (string_ids_.capacity() + alt_ids_.capacity()) * sizeof(uint64_t) +
-                 string_ends_.capacity() * sizeof(uint64_t) + string_bytes_.capacity();
+                 alt_ids_.capacity() * sizeof(uint64_t);
   for (const auto& c : id_chunks_) bytes += c.capacity() * sizeof(uint64_t);
   for (const auto& c : tf_chunks_) bytes += c.capacity() * sizeof(uint32_t);
   return bytes;

@@ -363,6 +363,10 @@ struct StoryClustererState {
     return source_df.Count(SourceDf::Key(source, id));
   }
 
+  // Keeps the first spelling received for each term id. CountDocument calls it in input order
+  // and a featurizer sees its documents in input order, so the first spelling of an id is that
+  // of the first document containing it, whichever featurizer made that document's features:
+  // the shown spellings do not depend on the threads.
   void StoreStrings(const StoryFeatures& f) {
     size_t n = std::min(f.new_strings.size(), f.new_string_ids.size());
     for (size_t i = 0; i < n; ++i) {
@@ -1378,6 +1382,7 @@ const StoryOptions& StoryClusterer::options() const { return state_->opt; }
 
 void StoryClusterer::CountDocument(const StoryFeatures& f, uint32_t source) {
   state_->Count(f, source);
+  state_->StoreStrings(f);
   ++state_->pending_counted;
 }
 
@@ -1388,11 +1393,11 @@ uint32_t StoryClusterer::Assign(uint32_t slot, const StoryFeatures& f, int64_t d
   NAZIR_CHECK(s.slot_story[slot] == kNone);
   bool final_df = s.pending_counted > 0;
   if (final_df) {
-    --s.pending_counted;
+    --s.pending_counted;  // counted, spellings stored, by CountDocument
   } else {
     s.Count(f, source);
+    s.StoreStrings(f);
   }
-  s.StoreStrings(f);
   if (date != internal::kNoDate) s.max_date = std::max(s.max_date, date);
   s.UpdateRecent(date);
   s.BuildVector(s.ResolveClitics(f), source, final_df, date, &s.built);
@@ -1458,8 +1463,8 @@ void StoryClusterer::AssignBatch(
     return;
   }
   // Every document was counted (final df): its vectors depend only on the sequence of
-  // documents, so a second thread computes them (with the recent counts, the clitic reading
-  // and the spellings, which nothing else touches during the batch) up to kRing documents
+  // documents, so a second thread computes them (with the recent counts and the clitic
+  // reading, which nothing else touches during the batch) up to kRing documents
   // ahead of the clustering on this thread.
   constexpr size_t kRing = 64;
   struct Item {
@@ -1479,7 +1484,6 @@ void StoryClusterer::AssignBatch(
       it.source = d.source;
       it.nd = d.nd_group_slot;
       it.date = d.date;
-      s.StoreStrings(*d.features);
       s.UpdateRecent(d.date);
       s.BuildVector(s.ResolveClitics(*d.features), d.source, /*final_df=*/true, d.date, &it.v);
       produced.store(i + 1, std::memory_order_release);

@@ -28,8 +28,9 @@ namespace nazir::internal {
 // reallocation copies): the id with a has-alternative bit, and the three
 // term frequencies in one word (title saturating at 255, body and lead at
 // 4095: beyond what the defaults can produce, body <= max_body_tokens 400);
-// the few clitic alternative ids and the new terms' spellings (one byte
-// arena) beside them. Freed by Clear() once the batch is assigned.
+// the few clitic alternative ids beside them. No spellings: the clusterer
+// stored them when the document was counted (StoryClusterer::CountDocument).
+// Freed by Clear() once the batch is assigned.
 class PendingFeatures {
  public:
   void Add(uint32_t slot, const StoryFeatures& f);
@@ -43,15 +44,11 @@ class PendingFeatures {
   static constexpr uint64_t kAltBit = uint64_t{1} << 63;  // term ids are < 2^63
   struct Span {
     uint32_t chunk, offset, count;
-    uint32_t string_begin, string_count;
     uint64_t alt_begin;
   };
   std::vector<std::vector<uint64_t>> id_chunks_;  // id | kAltBit if the term has an alt_id
   std::vector<std::vector<uint32_t>> tf_chunks_;  // title_tf << 24 | body_tf << 12 | lead_tf
   std::vector<uint64_t> alt_ids_;
-  std::string string_bytes_;           // spellings, concatenated
-  std::vector<uint64_t> string_ends_;  // end offset of each spelling in string_bytes_
-  std::vector<uint64_t> string_ids_;
   absl::flat_hash_map<uint32_t, Span> spans_;
 };
 

@@ -281,9 +281,11 @@ class StoryClusterer {
   ~StoryClusterer();
 
   // Batch pass 1 (optional): counts the document frequencies of one document before any Assign,
-  // so idf is learned from the whole corpus. Each counted document must later be Assigned once;
-  // Assign then does not count it again (the first `CountDocument` calls are matched with the
-  // first Assign calls). Streaming callers skip this; Assign counts as it goes.
+  // so idf is learned from the whole corpus, and keeps its new spellings (the first spelling of
+  // each term id wins: call it in input order). Each counted document must later be Assigned
+  // once; Assign then neither counts it nor reads its spellings again (the first
+  // `CountDocument` calls are matched with the first Assign calls). Streaming callers skip
+  // this; Assign counts as it goes.
   void CountDocument(const StoryFeatures& f, uint32_t source);
 
   // Assigns document `slot` (dense ids, each at most once) and returns its story id (the slot

@@ -38,14 +38,13 @@ inline uint32_t Free(uint32_t p, const uint32_t* taken, int n) {
 
 }  // namespace
 
-void DfSketch::FreeDeleter::operator()(uint8_t* p) const { std::free(p); }
+void DfSketch::FreeDeleter::operator()(uint8_t* p) const { FreeZeroedLarge(p, bytes); }
 
 DfSketch::DfSketch(int log2_width)
     : log2_width_(log2_width),
       size_(size_t{1} << log2_width),
-      counters_(static_cast<uint8_t*>(AllocateLarge(size_))) {
+      counters_(static_cast<uint8_t*>(AllocateZeroedLarge(size_)), FreeDeleter{size_}) {
   NAZIR_CHECK(log2_width >= 8 && log2_width <= 30);
-  std::memset(counters_.get(), 0, size_);
 }
 
 uint32_t DfSketch::BlockIndex(uint32_t key) const {

@@ -21,6 +21,16 @@ namespace nazir {
 
 void* AllocateLarge(size_t bytes);
 
+// A zero-filled block (calloc's contract) for a table that starts empty. Blocks
+// of at least 2 MiB are fresh anonymous mappings, 2 MiB-aligned and advised
+// MADV_HUGEPAGE: the kernel's zero pages, so nothing is written up front and
+// each page is only materialized when first touched (a 32 MiB count-min sketch
+// no longer costs a serial memset before any work starts; its pages fill in as
+// the counts arrive). Release with FreeZeroedLarge(p, bytes), same `bytes`.
+// Aborts if memory is exhausted. Thread-safe.
+void* AllocateZeroedLarge(size_t bytes);
+void FreeZeroedLarge(void* p, size_t bytes);
+
 template <typename T>
 struct LargeAllocator {
   using value_type = T;

@@ -81,8 +81,10 @@ class DfSketch {
 
   int log2_width_;
   uint64_t num_documents_ = 0;
-  // Counters on huge pages where the kernel allows (nazir/base/huge_pages.h).
+  // Counters on huge pages where the kernel allows, zero pages until touched
+  // (AllocateZeroedLarge, nazir/base/huge_pages.h).
   struct FreeDeleter {
+    size_t bytes = 0;
     void operator()(uint8_t* p) const;
   };
   size_t size_;

@@ -256,7 +256,8 @@ int Run(int argc, char** argv) {
   std::vector<Article> batch[2];
   std::vector<ArticleSketch> sketches[2];
   int cur = 0;
-  bool have = reader->NextBatch(batch_docs, &batch[cur], &issues);
+  // A small first batch: nothing runs in parallel until it is read.
+  bool have = reader->NextBatch(std::min<size_t>(batch_docs, 64), &batch[cur], &issues);
   bool prev_pending = false;
   absl::Status add_status;
   while (have || prev_pending) {

@@ -172,7 +172,7 @@ int Run(int argc, char** argv) {
                    reporter.CountsByKind().c_str());
     }
   }
-  return strict && reporter.total() > 0 ? 1 : 0;
+  return ExitNow(strict && reporter.total() > 0 ? 1 : 0);
 }
 
 NAZIR_REGISTER_COMMAND(add, "add", "add articles one at a time to a saved index (feed pipeline)",

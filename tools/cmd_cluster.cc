@@ -381,7 +381,7 @@ int Run(int argc, char** argv) {
                    reporter.CountsByKind().c_str());
     }
   }
-  return f.strict && total_issues > 0 ? 1 : 0;
+  return ExitNow(f.strict && total_issues > 0 ? 1 : 0);
 }
 
 NAZIR_REGISTER_COMMAND(cluster, "cluster", "near-duplicate groups for a JSONL corpus (all cores)",

@@ -141,4 +141,14 @@ int ArgParser::Parse(int argc, char** argv) {
   return -1;
 }
 
+int ExitNow(int code) {
+  std::fflush(stdout);
+  std::fflush(stderr);
+#if defined(__SANITIZE_ADDRESS__)
+  return code;
+#else
+  std::_Exit(code);
+#endif
+}
+
 }  // namespace nazir::cli

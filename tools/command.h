@@ -67,6 +67,14 @@ class ArgParser {
   std::vector<std::string> positionals_;
 };
 
+// Ends the process now with status `code`, without running destructors: a
+// command that has written and closed all its output returns ExitNow(code)
+// so that the user does not wait for a large engine to be freed piece by
+// piece (20-30 ms for SaudiNewsNet). Flushes stdout and stderr first. In
+// builds with AddressSanitizer, whose leak check runs at exit, it just
+// returns `code` and the caller's normal return frees everything.
+int ExitNow(int code);
+
 }  // namespace nazir::cli
 
 #endif  // NAZIR_TOOLS_COMMAND_H_

@@ -279,6 +279,7 @@ struct StoryClustererState {
     bool linkable;  // df >= 2: may be shared with a story
   };
   std::vector<Weighted> weighted, lead_weighted;
+  std::vector<uint64_t> sketch_keys;  // BuildVector: per term, its SourceDf key if it needs one
   std::vector<std::pair<float, uint64_t>> query;  // heaviest terms some other doc has
   std::vector<uint32_t> visit_stamp;
   std::vector<uint8_t> hits;      // query terms under which a story was found (this stamp)
@@ -344,6 +345,10 @@ struct StoryClustererState {
     for (size_t i = 0; i < std::min(kPrefetchAhead, f.terms.size()); ++i) {
       df.Prefetch(f.terms[i].id);
     }
+    // Pass 1: the term table; the sketch keys of the terms whose dominant source is another
+    // one are collected, and the first ones' lines prefetched. Pass 2 updates the sketch in the
+    // same order (a conservative update depends on it), kPrefetchAhead keys ahead of its misses.
+    count_keys.clear();
     for (size_t i = 0; i < f.terms.size(); ++i) {
       if (i + kPrefetchAhead < f.terms.size()) df.Prefetch(f.terms[i + kPrefetchAhead].id);
       TermStat& ts = df[f.terms[i].id];
@@ -352,15 +357,23 @@ struct StoryClustererState {
       if (tag != 0 && ts.src == tag) {
         if (ts.src_df != 0xFFFF) ++ts.src_df;
       } else {
-        source_df.Add(SourceDf::Key(source, f.terms[i].id));
+        const uint64_t key = SourceDf::Key(source, f.terms[i].id);
+        if (count_keys.size() < kPrefetchAhead) source_df.Prefetch(key);
+        count_keys.push_back(key);
       }
     }
+    const size_t nk = count_keys.size();
+    for (size_t i = 0; i < nk; ++i) {
+      if (i + kPrefetchAhead < nk) source_df.Prefetch(count_keys[i + kPrefetchAhead]);
+      source_df.Add(count_keys[i]);
+    }
   }
-  // Documents of `source` containing the term (exact for its dominant source, else the
-  // sketch's estimate).
-  uint32_t SourceCount(const TermStat* ts, uint16_t tag, uint32_t source, uint64_t id) const {
+  std::vector<uint64_t> count_keys;  // Count's scratch
+  // Documents of the source tagged `tag` containing the term (exact for its dominant source,
+  // else the sketch's estimate under `key`, SourceDf::Key(source, term), read only then).
+  uint32_t SourceCount(const TermStat* ts, uint16_t tag, const uint64_t& key) const {
     if (ts != nullptr && tag != 0 && ts->src == tag) return ts->src_df;
-    return source_df.Count(SourceDf::Key(source, id));
+    return source_df.Count(key);
   }
 
   // Keeps the first spelling received for each term id. CountDocument calls it in input order
@@ -489,11 +502,15 @@ struct StoryClustererState {
     }
     // Two-stage prefetch: a term's table entry 2k terms ahead; k terms ahead, the entry (now
     // cached) tells whether its per-source count is in the sketch, whose line is prefetched.
+    // The sketch key computed for the prefetch is kept for the read (sketch_keys[k]): whenever
+    // SourceCount reads the sketch, the prefetch saw the same entry (or none) and computed it.
     const size_t nt = f.terms.size();
+    if (sketch_keys.size() < nt) sketch_keys.resize(nt);
     auto prefetch_sketch = [&](size_t k) {
       const TermStat* p = df.Find(f.terms[k].id);
       if (p == nullptr || tag == 0 || p->src != tag) {
-        source_df.Prefetch(SourceDf::Key(source, f.terms[k].id));
+        sketch_keys[k] = SourceDf::Key(source, f.terms[k].id);
+        source_df.Prefetch(sketch_keys[k]);
       }
     };
     for (size_t k = 0; k < std::min(2 * kPrefetchAhead, nt); ++k) df.Prefetch(f.terms[k].id);
@@ -526,7 +543,7 @@ struct StoryClustererState {
       }
       // The source discount ln(1 + ns / ds) only matters when it is below idf, i.e. when
       // ns / ds < prior_n / (d + prior_df).
-      const uint32_t dsi = std::max<uint32_t>(SourceCount(ts, tag, source, t.id), 1);
+      const uint32_t dsi = std::max<uint32_t>(SourceCount(ts, tag, sketch_keys[i]), 1);
       const double ds = dsi;
       if (ns * (d + prior_df) < prior_n * ds) {
         double disc;

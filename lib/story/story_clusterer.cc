@@ -11,6 +11,7 @@
 #include <span>
 #include <thread>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 
 #include <Eigen/SparseCore>
@@ -177,6 +178,20 @@ inline float Dot(const SparseVec& a, const SparseVec& b) {
   return sum;
 }
 
+// A SparseVec that moves by swapping. Eigen 3.4's SparseVector has no move constructor, so
+// without this a std::vector<Story> deep-copies every centroid each time it grows.
+struct Centroid : SparseVec {
+  Centroid() : SparseVec(kDim) {}
+  Centroid(const Centroid&) = default;
+  Centroid& operator=(const Centroid&) = default;
+  Centroid(Centroid&& o) noexcept : SparseVec(kDim) { swap(o); }
+  Centroid& operator=(Centroid&& o) noexcept {
+    swap(o);
+    return *this;
+  }
+  ~Centroid() = default;
+};
+
 struct Story {
   uint32_t anchor = 0;
   uint32_t parent = 0;  // index of the story this one was merged into (itself if a root)
@@ -190,7 +205,7 @@ struct Story {
   float norm = 0;       // of the full centroid: sqrt(|centroid|^2 + residual2)
   float residual2 = 0;  // squared mass of the members' terms not stored (dropped, truncated)
   std::vector<uint32_t> sources;  // sorted, unique
-  SparseVec centroid{kDim};       // sum of member unit vectors, truncated
+  Centroid centroid;              // sum of member unit vectors, truncated
   std::vector<uint64_t> posted;   // terms under which the story is in the index (sorted)
   // The lightest posted-by-rank centroid entry (weight, id) at the last IndexStory: the
   // index_terms-th heaviest then, or (0, max) if the centroid had no more entries than that.
@@ -205,6 +220,8 @@ struct DocVectors {
   std::vector<std::pair<float, uint64_t>> query;
   float residual2 = 0;
 };
+
+static_assert(std::is_nothrow_move_constructible_v<Story>, "vector<Story> must move, not copy");
 
 struct StoryClustererState {
   StoryOptions opt;
@@ -984,7 +1001,7 @@ struct StoryClustererState {
     a.active = false;
     live_size[from] = 0;
     live_size[into] = b.size;
-    a.centroid = SparseVec(kDim);
+    a.centroid = Centroid();
     a.norm = 0;
     a.sources = {};
     a.posted = {};

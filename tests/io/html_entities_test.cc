@@ -1,8 +1,8 @@
 #include "nazir/io/html_entities.h"
 
+#include <cctype>
 #include <map>
 #include <random>
-#include <regex>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -69,20 +69,27 @@ TEST(HtmlEntitiesTest, EveryNamedReference) {
 
 // In-place decoding never writes past what it has read: random strings
 // built from references, near-references and text decode as an
-// out-of-place reference decoder (std::regex) says, and stay valid UTF-8.
+// straightforward out-of-place decoder says, and stay valid UTF-8.
 std::string OracleDecode(const std::string& in) {
-  static const std::regex kRef("^&(#([0-9]+)|#[xX]([0-9a-fA-F]+)|([a-z]+));");
   static const std::map<std::string, std::string> kNames = {
       {"lt", "<"}, {"amp", "&"}, {"zwj", "\u200D"}, {"shy", "\u00AD"}};
+  auto is_digit = [](char c, bool hex) {
+    return std::isdigit(static_cast<unsigned char>(c)) ||
+           (hex && std::isxdigit(static_cast<unsigned char>(c)));
+  };
   std::string out;
   for (size_t i = 0; i < in.size();) {
-    std::smatch m;
-    const std::string rest = in.substr(i);
-    if (in[i] == '&' && std::regex_search(rest, m, kRef)) {
-      std::string rep;
-      if (m[2].matched || m[3].matched) {
-        const uint64_t v =
-            std::stoull(m[2].matched ? m[2].str() : m[3].str(), nullptr, m[2].matched ? 10 : 16);
+    // A reference is '&', then '#' and digits, '#x' and hex digits, or
+    // lower-case letters, then ';'.
+    std::string rep;
+    size_t end = std::string::npos;
+    if (in[i] == '&' && i + 1 < in.size() && in[i + 1] == '#') {
+      const bool hex = i + 2 < in.size() && (in[i + 2] == 'x' || in[i + 2] == 'X');
+      size_t j = i + (hex ? 3 : 2);
+      const size_t digits = j;
+      while (j < in.size() && is_digit(in[j], hex)) ++j;
+      if (j > digits && j < in.size() && in[j] == ';') {
+        const uint64_t v = std::stoull(in.substr(digits, j - digits), nullptr, hex ? 16 : 10);
         // The generator below only makes BMP values that need no HTML fix-up.
         if (v < 0x80) {
           rep = std::string(1, static_cast<char>(v));
@@ -92,16 +99,24 @@ std::string OracleDecode(const std::string& in) {
           rep = {static_cast<char>(0xE0 | (v >> 12)), static_cast<char>(0x80 | ((v >> 6) & 0x3F)),
                  static_cast<char>(0x80 | (v & 0x3F))};
         }
-      } else if (auto it = kNames.find(m[4].str()); it != kNames.end()) {
-        rep = it->second;
+        end = j + 1;
       }
-      if (!rep.empty()) {
-        out += rep;
-        i += m[0].length();
-        continue;
+    } else if (in[i] == '&') {
+      size_t j = i + 1;
+      while (j < in.size() && in[j] >= 'a' && in[j] <= 'z') ++j;
+      if (j > i + 1 && j < in.size() && in[j] == ';') {
+        if (auto it = kNames.find(in.substr(i + 1, j - i - 1)); it != kNames.end()) {
+          rep = it->second;
+          end = j + 1;
+        }
       }
     }
-    out += in[i++];
+    if (end != std::string::npos) {
+      out += rep;
+      i = end;
+    } else {
+      out += in[i++];
+    }
   }
   return out;
 }

@@ -1,9 +1,15 @@
 // nazir add: the feed pipeline from the command line. Opens a saved index (or
 // starts one), assigns each new article at once, as Engine::Add does, and
 // saves the index for the next run.
+#include <cerrno>
+#include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <string>
+#include <thread>
 #include <vector>
+
+#include "absl/strings/str_cat.h"
 
 #include "nazir/base/status.h"
 #include "nazir/engine/engine.h"
@@ -13,8 +19,11 @@
 #include "command.h"
 #include "output.h"
 #include "progress.h"
+#include <fcntl.h>
 #include <omp.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace nazir::cli {
 namespace {
@@ -32,7 +41,43 @@ constexpr char kDescription[] =
     "FILE:LINE and skipped. With --keep-days N the index keeps a window: articles\n"
     "dated more than N days before the newest one are removed (their groups\n"
     "re-formed without them) and not saved, so a daily job's index stays the size\n"
-    "of N days of news.";
+    "of N days of news. Runs that update the same index take turns (a lock on\n"
+    "INDEX.lock; --no-save runs read the last saved index and do not wait).";
+
+// Serializes the runs that update one index: an exclusive flock(2) on
+// INDEX.lock, held until the process ends (the descriptor is never closed).
+// Two overlapping daily jobs would otherwise both open the old index and the
+// second save would drop the first one's articles. Waits up to
+// `timeout_seconds` (< 0: no limit) for the other run, saying so once.
+absl::Status LockIndex(const std::string& index, double timeout_seconds) {
+  const std::string path = index + ".lock";
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot open lock file ", path, ": ", std::strerror(errno)));
+  }
+  const auto start = std::chrono::steady_clock::now();
+  bool said = false;
+  while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK && errno != EINTR) {
+      return absl::UnavailableError(absl::StrCat("cannot lock ", path, ": ", std::strerror(errno)));
+    }
+    const double waited =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (timeout_seconds >= 0 && waited >= timeout_seconds) {
+      return absl::UnavailableError(
+          absl::StrCat("index ", index, " is being updated by another nazir add (", path,
+                       " is locked); gave up after ", timeout_seconds, " s (--lock-timeout)"));
+    }
+    if (!said) {
+      std::fprintf(stderr, "nazir add: waiting for another nazir add to finish with %s\n",
+                   index.c_str());
+      said = true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return absl::OkStatus();
+}
 
 bool FileExists(const std::string& path) {
   struct stat st;
@@ -49,10 +94,13 @@ int Run(int argc, char** argv) {
   ReaderFlags reader_flags;
   int64_t threads = 0, batch_docs = 256, max_messages = 20, keep_days = 0;
   bool strict = false, quiet = false, no_save = false;
+  double lock_timeout = -1;
   ArgParser p("nazir add", "--index FILE.nzi [INPUT.jsonl | -]", kDescription);
   p.String("index", &index, "the saved index to open (created if it does not exist)");
   p.String("output", &output, "write results here instead of stdout", 'o');
   p.Bool("no-save", &no_save, "do not write the index back (a dry run)");
+  p.Double("lock-timeout", &lock_timeout,
+           "seconds to wait for another nazir add updating the same index (< 0: no limit)");
   p.Int("keep-days", &keep_days,
         "after adding, remove articles dated more than this many days before the newest "
         "one, so the saved index keeps a window (0 = keep everything)");
@@ -74,6 +122,9 @@ int Run(int argc, char** argv) {
   }
   const std::string input = p.positionals().empty() ? "-" : p.positionals()[0];
 
+  if (!no_save) {
+    if (absl::Status st = LockIndex(index, lock_timeout); !st.ok()) return Fail(st);
+  }
   Progress progress;
   const bool existed = FileExists(index);
   absl::StatusOr<std::unique_ptr<Engine>> engine =

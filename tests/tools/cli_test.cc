@@ -9,6 +9,9 @@
 #include <gtest/gtest.h>
 
 #include "tests/tools/cli_util.h"
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 namespace {
 
@@ -234,4 +237,31 @@ TEST(CliTest, AddKeepDaysKeepsAWindow) {
   EXPECT_NE(r3.out.find("\"id\":\"w4\",\"group\":\"w2\""), std::string::npos) << r3.out;
   EXPECT_EQ(Nazir("add --keep-days -1 --index " + index + " " + day3).status, 2);
   for (const std::string& p : {day1, day2, day3, index}) std::remove(p.c_str());
+}
+
+// Runs that update one index take turns: while another process holds
+// INDEX.lock, nazir add waits (here: gives up after --lock-timeout); a
+// --no-save run does not wait.
+TEST(CliTest, AddWaitsForTheIndexLock) {
+  const std::string in = Temp("lock.jsonl"), index = Temp("lock.nzi");
+  {
+    std::ofstream f(in);
+    f << Article("l1", kText) << "\n";
+  }
+  std::remove(index.c_str());
+  const int fd = ::open((index + ".lock").c_str(), O_RDWR | O_CREAT, 0644);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX), 0);
+  CliRun busy = Nazir("add --lock-timeout 0.3 --index " + index + " " + in);
+  EXPECT_EQ(busy.status, 1);
+  EXPECT_NE(busy.err.find("waiting for another nazir add"), std::string::npos) << busy.err;
+  EXPECT_NE(busy.err.find("is being updated by another nazir add"), std::string::npos) << busy.err;
+  EXPECT_EQ(busy.out, "");
+  CliRun dry = Nazir("add --no-save --index " + index + " " + in);
+  EXPECT_EQ(dry.status, 0) << dry.err;
+  ::close(fd);  // releases the lock
+  CliRun ok = Nazir("add --lock-timeout 0.3 --index " + index + " " + in);
+  EXPECT_EQ(ok.status, 0) << ok.err;
+  EXPECT_NE(ok.err.find("created index"), std::string::npos) << ok.err;
+  for (const std::string& p : {in, index, index + ".lock"}) std::remove(p.c_str());
 }

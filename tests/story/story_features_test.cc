@@ -78,22 +78,28 @@ std::vector<Doc> LoadDocs() {
   read(std::string(NAZIR_SHARED_DIR) + "/datasets/saudinewsnet/saudinewsnet.jsonl.zst");
   auto analyzer = TextAnalyzer::Create();
   EXPECT_TRUE(analyzer.ok());
+  // Tokens as (offset, length) in the normalized text while the documents still move (a
+  // short std::string keeps its bytes inline, so moving it would leave views dangling).
+  std::vector<std::vector<std::pair<size_t, size_t>>> spans;
   for (Doc& d : docs) {
     std::vector<std::string_view> toks;
     analyzer->Analyze(d.body_text, &toks);
-    d.body_text = analyzer->normalized();
     const char* base = analyzer->normalized().data();
-    for (auto& t : toks) t = std::string_view(d.body_text.data() + (t.data() - base), t.size());
-    d.body = std::move(toks);
+    auto& sp = spans.emplace_back();
+    for (const auto& t : toks) sp.emplace_back(static_cast<size_t>(t.data() - base), t.size());
+    d.body_text = analyzer->normalized();
   }
   // Repeat the corpus once so the second pass runs on a warm cache.
   const size_t n = docs.size();
-  docs.reserve(2 * n);  // no reallocation below: the views stay valid
-  for (size_t i = 0; i < n; ++i) docs.push_back(docs[i]);
-  for (size_t i = n; i < docs.size(); ++i) {  // re-point the copies' views
-    const Doc& src = docs[i - n];
-    for (auto& t : docs[i].body) {
-      t = std::string_view(docs[i].body_text.data() + (t.data() - src.body_text.data()), t.size());
+  for (size_t i = 0; i < n; ++i) {
+    docs.push_back(docs[i]);
+    spans.push_back(spans[i]);
+  }
+  // Only now, with every document in place, the views.
+  for (size_t i = 0; i < docs.size(); ++i) {
+    docs[i].body.clear();
+    for (const auto& [off, len] : spans[i]) {
+      docs[i].body.emplace_back(docs[i].body_text.data() + off, len);
     }
   }
   return docs;

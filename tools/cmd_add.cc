@@ -60,11 +60,14 @@ absl::Status LockIndex(const std::string& index, double timeout_seconds) {
   bool said = false;
   while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     if (errno != EWOULDBLOCK && errno != EINTR) {
-      return absl::UnavailableError(absl::StrCat("cannot lock ", path, ": ", std::strerror(errno)));
+      const int err = errno;
+      ::close(fd);
+      return absl::UnavailableError(absl::StrCat("cannot lock ", path, ": ", std::strerror(err)));
     }
     const double waited =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (timeout_seconds >= 0 && waited >= timeout_seconds) {
+      ::close(fd);
       return absl::UnavailableError(
           absl::StrCat("index ", index, " is being updated by another nazir add (", path,
                        " is locked); gave up after ", timeout_seconds, " s (--lock-timeout)"));

@@ -601,6 +601,9 @@ size_t Engine::RemoveBefore(int64_t cutoff) {
     const absl::Status st = Remove(m.metas[s].id);
     NAZIR_CHECK(st.ok());  // alive slots are in id_to_slot
   }
+  // The stories no live document can reach or join any more go too (Remove
+  // keeps them: it is called one document at a time and must stay cheap).
+  if (m.story) m.story->Forget([&m](uint32_t slot) { return m.store.alive(slot); });
   return old.size();
 }
 

@@ -17,6 +17,7 @@
 #include <Eigen/SparseCore>
 #define XXH_INLINE_ALL
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -289,6 +290,10 @@ struct StoryClustererState {
   // Term spellings: id -> (offset, length) in arena.
   std::string arena;
   absl::flat_hash_map<uint64_t, std::pair<uint32_t, uint32_t>> spellings;
+  // Terms of the centroids of forgotten stories (Forget) that have a spelling: Serialize
+  // still writes their spellings, as it would if the stories were kept, so a reopened
+  // clusterer shows the same top terms whether it forgot stories or not.
+  absl::flat_hash_set<uint64_t> forgotten_terms;
   // Scratch.
   struct Weighted {
     float w, lw;  // weight in the full and the lead vector (0: not in the lead)
@@ -1548,6 +1553,92 @@ uint32_t StoryClusterer::story_of(uint32_t slot) const {
   return s.stories[s.RootConst(s.slot_story[slot])].anchor;
 }
 
+void StoryClusterer::Forget(absl::FunctionRef<bool(uint32_t slot)> live) {
+  StoryClustererState& s = *state_;
+  const size_t n = s.stories.size();
+  // 1. Which stories stay: the roots of the live slots' stories (the live slots are pointed at
+  // them directly), the active ones, those still in a posting list (a stale entry counts
+  // towards max_postings until it is dropped), and the roots of all of these.
+  std::vector<uint8_t> keep(n, 0);
+  for (uint32_t slot = 0; slot < s.slot_story.size(); ++slot) {
+    uint32_t& si = s.slot_story[slot];
+    if (si == kNone) continue;
+    if (live(slot)) {
+      si = s.Root(si);
+      keep[si] = 1;
+    } else {
+      si = kNone;
+    }
+  }
+  for (size_t i = 0; i < n; ++i) keep[i] |= s.stories[i].active ? 1 : 0;
+  for (const auto& [term, list] : s.postings) {
+    for (uint32_t si : list) keep[si] = 1;
+  }
+  for (uint32_t i = 0; i < n; ++i) {
+    if (keep[i]) keep[s.Root(i)] = 1;
+  }
+  for (uint32_t i = 0; i < n; ++i) {
+    if (keep[i]) continue;
+    for (internal::SparseVec::InnerIterator it(s.stories[i].centroid); it; ++it) {
+      const uint64_t id = static_cast<uint64_t>(it.index());
+      if (s.spellings.contains(id)) s.forgotten_terms.insert(id);
+    }
+  }
+  // 2. A kept story's anchor slot still names it (Assign's nd_group_story is a story id, i.e.
+  // an anchor slot, which may be dead).
+  for (uint32_t i = 0; i < n; ++i) {
+    const uint32_t anchor = s.stories[i].anchor;
+    if (keep[i] && anchor < s.slot_story.size() && s.slot_story[anchor] == kNone) {
+      s.slot_story[anchor] = i;
+    }
+  }
+  // 3. New indices, in the old order; parents point at the roots directly.
+  std::vector<uint32_t> remap(n, kNone);
+  uint32_t kept = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    if (keep[i]) remap[i] = kept++;
+  }
+  for (uint32_t i = 0; i < n; ++i) {
+    if (keep[i]) s.stories[i].parent = s.Root(i);  // a kept story's root is kept
+  }
+  for (uint32_t i = 0; i < n; ++i) {
+    if (!keep[i]) continue;
+    Story& st = s.stories[i];
+    st.parent = remap[st.parent];
+    if (remap[i] != i) s.stories[remap[i]] = std::move(st);
+  }
+  s.stories.erase(s.stories.begin() + kept, s.stories.end());
+  s.stories.shrink_to_fit();
+  // 4. Everything indexed by story or holding story indices.
+  auto compact = [&keep, n](auto* v) {
+    size_t out = 0;
+    for (size_t i = 0; i < v->size() && i < n; ++i) {
+      if (keep[i]) (*v)[out++] = (*v)[i];
+    }
+    v->resize(out);
+    v->shrink_to_fit();
+  };
+  compact(&s.live_size);
+  compact(&s.visit_stamp);  // values kept: FindStory's stamps stay valid
+  compact(&s.hits);
+  for (uint32_t& si : s.slot_story) {
+    if (si != kNone) si = remap[si];
+  }
+  size_t out = 0;
+  for (uint32_t si : s.active) {
+    if (keep[si]) s.active[out++] = remap[si];
+  }
+  s.active.resize(out);
+  for (auto& [term, list] : s.postings) {
+    for (uint32_t& si : list) si = remap[si];
+  }
+  // Scratch holding story indices (rebuilt before each use).
+  s.touched.clear();
+  s.candidates.clear();
+  s.absorb_heap.clear();
+  s.query_lists.clear();
+}
+
 size_t StoryClusterer::num_documents() const { return state_->assigned; }
 size_t StoryClusterer::num_stories() const {
   size_t n = 0;
@@ -1568,6 +1659,7 @@ size_t StoryClusterer::MemoryUsage() const {
   bytes += s.postings.capacity() * (sizeof(uint64_t) + sizeof(std::vector<uint32_t>) + 1);
   for (const auto& [id, list] : s.postings) bytes += list.capacity() * sizeof(uint32_t);
   bytes += s.arena.capacity() + s.spellings.capacity() * (sizeof(uint64_t) + 8 + 1);
+  bytes += s.forgotten_terms.capacity() * (sizeof(uint64_t) + 1);
   return bytes;
 }
 
@@ -1786,6 +1878,9 @@ void StoryClusterer::Serialize(std::string* out) const {
   for (const auto& [id, unused] : used_terms) {
     if (s.spellings.contains(id)) ids.push_back(id);
   }
+  for (uint64_t id : s.forgotten_terms) {
+    if (!used_terms.contains(id)) ids.push_back(id);  // all have spellings
+  }
   std::sort(ids.begin(), ids.end());
   w.Put<uint64_t>(ids.size());
   for (uint64_t id : ids) {
@@ -1984,6 +2079,16 @@ absl::StatusOr<StoryClusterer> StoryClusterer::Deserialize(std::string_view blob
     s.arena.append(sp);
   }
   if (!r.ok() || !r.done()) return corrupt("trailing or truncated data");
+  // Spellings of terms in no centroid were written for forgotten stories (Forget).
+  absl::flat_hash_set<uint64_t> centroid_terms;
+  for (const Story& st : s.stories) {
+    for (internal::SparseVec::InnerIterator it(st.centroid); it; ++it) {
+      centroid_terms.insert(static_cast<uint64_t>(it.index()));
+    }
+  }
+  for (const auto& [id, unused] : s.spellings) {
+    if (!centroid_terms.contains(id)) s.forgotten_terms.insert(id);
+  }
   s.live_size.resize(s.stories.size());
   for (uint32_t i = 0; i < s.stories.size(); ++i) {
     s.live_size[i] = s.stories[i].active ? std::max<uint32_t>(s.stories[i].size, 1) : 0;

@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include <gtest/gtest.h>
 
 #include "nazir/io/corpus_reader.h"
@@ -579,6 +580,115 @@ TEST_F(StoryClustererTest, SerializeRoundTripContinuesIdentically) {
   EXPECT_EQ(StoryClusterer::Deserialize(blob.substr(0, blob.size() - 3)).status().code(),
             absl::StatusCode::kDataLoss);
   EXPECT_FALSE(StoryClusterer::Deserialize("").ok());
+}
+
+// Forget (retention) changes no later decision: two clusterers take the same dated stream of
+// event reports, with near-duplicate hints naming stories by their (possibly dead) anchor;
+// one forgets the slots more than three days old after each day, the other never does.
+// Every Assign, story_of of live slots and the summaries of live members stay equal, also
+// after both are serialized and restored; the forgetting one's blob is the smaller one.
+TEST_F(StoryClustererTest, ForgetChangesNoLaterDecision) {
+  std::mt19937 rng(31);
+  struct Doc {
+    StoryFeatures f;
+    int64_t date;
+    uint32_t source;
+    int copy_of;  // index of the document this one republishes, or -1
+  };
+  std::vector<Doc> docs;
+  for (int e = 0; e < 400; ++e) {
+    const std::vector<std::string> vocab = absl::StrSplit(RandomText(&rng, 40), ' ');
+    const int64_t start = k2015 + (e / 10) * kDay + static_cast<int64_t>(rng() % 40000);
+    for (int r = 0; r < 2 + static_cast<int>(rng() % 6); ++r) {
+      std::string body;
+      for (int k = 0; k < 50; ++k) absl::StrAppend(&body, vocab[rng() % vocab.size()], " ");
+      body += RandomText(&rng, 15);
+      const int64_t date = start + static_cast<int64_t>(rng() % (2 * kDay));
+      docs.push_back({Features(vocab[0], body), date, static_cast<uint32_t>(rng() % 4), -1});
+      if (rng() % 3 == 0) {
+        docs.push_back({Features("", body), date + (2 + static_cast<int64_t>(rng() % 5)) * kDay, 7,
+                        static_cast<int>(docs.size()) - 1});
+      }
+    }
+  }
+  std::vector<uint32_t> order(docs.size());  // slots in date order
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&docs](uint32_t x, uint32_t y) { return docs[x].date < docs[y].date; });
+  auto a = StoryClusterer::Create();
+  auto b = StoryClusterer::Create();
+  ASSERT_TRUE(a.ok() && b.ok());
+  int64_t cutoff = INT64_MIN;
+  auto live = [&](uint32_t slot) { return docs[slot].date >= cutoff; };
+  auto compare = [&](const std::string& when) {
+    for (uint32_t slot = 0; slot < docs.size(); ++slot) {
+      if (live(slot)) {
+        EXPECT_EQ(a->story_of(slot), b->story_of(slot)) << when << " " << slot;
+      }
+    }
+    std::vector<StorySummary> sa = a->Summaries(), sb = b->Summaries();
+    for (auto* v : {&sa, &sb}) {
+      for (StorySummary& x : *v) {
+        std::erase_if(x.members, [&](uint32_t slot) { return !live(slot); });
+      }
+      std::erase_if(*v, [](const StorySummary& x) { return x.members.empty(); });
+    }
+    ASSERT_EQ(sa.size(), sb.size()) << when;
+    for (size_t i = 0; i < sa.size(); ++i) {
+      EXPECT_EQ(sa[i].anchor, sb[i].anchor) << when;
+      EXPECT_EQ(sa[i].size, sb[i].size) << when;
+      EXPECT_EQ(sa[i].groups, sb[i].groups) << when;
+      EXPECT_EQ(sa[i].members, sb[i].members) << when;
+      EXPECT_EQ(sa[i].sources, sb[i].sources) << when;
+      EXPECT_EQ(sa[i].first_date, sb[i].first_date) << when;
+      EXPECT_EQ(sa[i].last_date, sb[i].last_date) << when;
+      EXPECT_EQ(sa[i].top_terms, sb[i].top_terms) << when;
+    }
+  };
+  size_t forgotten_stories = 0, restored = 0;
+  int64_t day = docs[order[0]].date / kDay;
+  for (size_t k = 0; k < order.size(); ++k) {
+    const uint32_t slot = order[k];
+    const Doc& d = docs[slot];
+    if (d.date / kDay != day) {  // a new day: forget what is more than three days old
+      day = d.date / kDay;
+      cutoff = (day - 3) * kDay;
+      const size_t before = a->num_stories();
+      a->Forget(live);
+      forgotten_stories += before - a->num_stories();
+      compare("day " + std::to_string(day));
+      if (day % 5 == 0) {  // both continue with a restored copy (Serialize keeps the
+                           // spellings of centroid terms only)
+        for (auto* x : {&a, &b}) {
+          std::string blob;
+          (*x)->Serialize(&blob);
+          auto c = StoryClusterer::Deserialize(blob);
+          ASSERT_TRUE(c.ok()) << c.status();
+          **x = *std::move(c);
+        }
+        ++restored;
+      }
+    }
+    // The hint names the story of the republished document by its anchor, which may be a
+    // forgotten slot (as Engine does with story_of of the group's anchor).
+    const uint32_t hint_a = d.copy_of < 0 ? StoryClusterer::kNone : a->story_of(d.copy_of);
+    const uint32_t hint_b = d.copy_of < 0 ? StoryClusterer::kNone : b->story_of(d.copy_of);
+    if (d.copy_of >= 0 && live(d.copy_of)) {
+      ASSERT_EQ(hint_a, hint_b);
+    }
+    const uint32_t hint = d.copy_of < 0 || !live(d.copy_of) ? StoryClusterer::kNone : hint_a;
+    ASSERT_EQ(a->Assign(slot, d.f, d.date, d.source, hint),
+              b->Assign(slot, d.f, d.date, d.source, hint))
+        << "document " << k;
+  }
+  compare("end");
+  EXPECT_GT(forgotten_stories, 20u);
+  EXPECT_GT(restored, 0u);
+  std::string blob_a, blob_b;
+  a->Serialize(&blob_a);
+  b->Serialize(&blob_b);
+  EXPECT_LT(blob_a.size(), blob_b.size());
+  EXPECT_LT(a->num_stories(), b->num_stories());
 }
 
 TEST(StoryOptionsTest, SetByName) {

@@ -243,7 +243,11 @@ class Engine {
   // file, and the engine Open() makes of it, stay the size of what is kept
   // (SaudiNewsNet fed one day at a time keeping 7 days: see the README).
   // Their story ids stay valid: a story keeps the id of its first article.
-  // Pending documents are removed as well.
+  // The stories that no live document belongs to and that no document can
+  // join any more are dropped as well (StoryClusterer::Forget), so the story
+  // state also stays the size of the window; no later assignment changes.
+  // Pending documents are removed as well. Cost: Remove() per document, plus
+  // one pass over all slots and stories.
   size_t RemoveBefore(int64_t cutoff);
   // The latest date of a live document, or DocMeta::kNoDate if none has one:
   // `RemoveBefore(NewestDate() - 30 * 86400)` keeps the last 30 days.

@@ -317,6 +317,23 @@ class StoryClusterer {
   // Story id of an assigned slot, kNone otherwise.
   uint32_t story_of(uint32_t slot) const;
 
+  // Retention: drops the stories that can no longer matter once the slots for which
+  // `live(slot)` is false are gone for good (Engine::RemoveBefore). A story is dropped if it
+  // is no longer active (retired by the sweep, or merged into another one), no live slot's
+  // story has it as its root, and it is not in the candidate index any more (a merged story's
+  // stale posting entries still count towards max_postings until they are dropped; such a
+  // story goes at a later call). Live slots are first pointed at their roots directly. The
+  // remaining stories are renumbered in their order and every reference rewritten; a dead
+  // slot's story becomes kNone, except the anchor slot of a kept story (Assign's
+  // nd_group_story names a story by its anchor). Term statistics and spellings stay (corpus
+  // statistics; Serialize still writes the spellings of the dropped stories' centroid terms,
+  // as it would if they were kept, so top terms after a reopen do not depend on Forget).
+  // Every later result (Assign, story_of and Summaries of live slots,
+  // Serialize/Deserialize) is what it would have been without the call; Summaries list no
+  // dead slot but the anchors of kept stories. Cost: O(slots + stories + posting entries), one call
+  // of `live` per assigned slot. Thread-safety: as Assign. Never fails.
+  void Forget(absl::FunctionRef<bool(uint32_t slot)> live);
+
   // One summary per story with at least one document, ordered by anchor.
   std::vector<StorySummary> Summaries(size_t top_terms = 8) const;
 
@@ -329,7 +346,7 @@ class StoryClusterer {
 
   // Persistence: appends a self-describing blob (versioned, with a checksum) to *out. The
   // blob holds options, df statistics, stories and the slot map; term spellings only for
-  // terms still in some centroid.
+  // terms still in some centroid or in that of a story dropped by Forget.
   void Serialize(std::string* out) const;
   static absl::StatusOr<StoryClusterer> Deserialize(std::string_view blob);
 

@@ -34,6 +34,8 @@
 #include "nazir/engine/engine.h"
 
 #include "engine/internal/engine_state.h"
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace nazir {
 namespace {
@@ -280,13 +282,24 @@ absl::Status Engine::Save(const std::string& path) const {
     state.story->Serialize(&blob);
     w.Str(blob);
   }
-  const bool wrote = w.Finish();
+  // Durable before it replaces the old file: the data reaches the disk
+  // (fsync) before the rename, and the rename itself (fsync of the
+  // directory) before Save returns, so a crash leaves the old index or the
+  // new one, never a truncated one.
+  const bool wrote = w.Finish() && std::fflush(f) == 0 && ::fsync(::fileno(f)) == 0;
   if (std::fclose(f) != 0 || !wrote) {
     std::remove(tmp.c_str());
     return absl::DataLossError(absl::StrCat("error writing ", tmp));
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
     return absl::UnavailableError(absl::StrCat("cannot rename ", tmp, " to ", path));
+  }
+  const size_t slash = path.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash + 1);
+  if (const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); fd >= 0) {
+    ::fsync(fd);  // best effort: some filesystems refuse fsync on directories
+    ::close(fd);
   }
   return absl::OkStatus();
 }

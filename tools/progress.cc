@@ -31,16 +31,24 @@ void Progress::Update(const std::string& phase, uint64_t docs, double mb, double
   last_ = now;
   const double s = std::chrono::duration<double>(now - phase_start_).count();
   if (s <= 0) return;
+  // Rates and ETA from the first half second are mostly start-up (first
+  // pages touched, first block read): leave them out until then.
+  const bool settled = s >= 0.5;
   char eta[32] = "";
-  if (fraction > fraction0_ && fraction < 1) {
+  if (settled && fraction > fraction0_ && fraction < 1) {
     const int left = static_cast<int>(s * (1 - fraction) / (fraction - fraction0_));
     std::snprintf(eta, sizeof eta, "  ETA %d:%02d", left / 60, left % 60);
   }
-  char rate[48] = "";
-  if (mb > mb0_) std::snprintf(rate, sizeof rate, "  %.1f MB/s", (mb - mb0_) / s);
-  std::fprintf(stderr, "\r\033[K%s: %llu docs  %.0f docs/s%s%s", phase.c_str(),
-               static_cast<unsigned long long>(docs), static_cast<double>(docs - docs0_) / s, rate,
-               eta);
+  char rate[64] = "";
+  if (settled) {
+    const int n =
+        std::snprintf(rate, sizeof rate, "  %.0f docs/s", static_cast<double>(docs - docs0_) / s);
+    if (mb > mb0_ && n > 0) {
+      std::snprintf(rate + n, sizeof rate - n, "  %.1f MB/s", (mb - mb0_) / s);
+    }
+  }
+  std::fprintf(stderr, "\r\033[K%s: %llu docs%s%s", phase.c_str(),
+               static_cast<unsigned long long>(docs), rate, eta);
   std::fflush(stderr);
   drawn_ = true;
 }

@@ -200,7 +200,9 @@ class Engine {
   static absl::StatusOr<std::unique_ptr<Engine>> Open(const std::string& path);
   ~Engine();
 
-  // Writes the whole state (atomically: a temp file renamed over `path`).
+  // Writes the whole state, atomically and durably: a temp file, fsynced,
+  // renamed over `path` (then the directory fsynced): after a crash `path`
+  // holds the old index or the new one.
   // FailedPrecondition while documents are pending (call AssignPending).
   absl::Status Save(const std::string& path) const;
 

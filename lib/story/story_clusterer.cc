@@ -723,14 +723,20 @@ struct StoryClustererState {
     return dot / s.norm * Decay(gap);
   }
 
-  // Best candidate story (index) with its decayed score, or kNone. Fills `candidates`.
-  uint32_t FindStory(int64_t date, double* best_score) {
+  // Starts a walk over posting lists: a new stamp (visit_stamp[si] == stamp: story si seen in
+  // this walk, hits[si] its count), the arrays sized for every story.
+  void NewVisit() {
     if (++stamp == 0) {
       std::fill(visit_stamp.begin(), visit_stamp.end(), 0);
       stamp = 1;
     }
     visit_stamp.resize(stories.size(), 0);
     hits.resize(stories.size(), 0);
+  }
+
+  // Best candidate story (index) with its decayed score, or kNone. Fills `candidates`.
+  uint32_t FindStory(int64_t date, double* best_score) {
+    NewVisit();
     candidates.clear();
     touched.clear();
     uint32_t best = StoryClusterer::kNone;
@@ -1129,12 +1135,7 @@ struct StoryClustererState {
   // none.
   uint32_t BestAbsorber(uint32_t fi) {
     const Story& f = stories[fi];
-    if (++stamp == 0) {
-      std::fill(visit_stamp.begin(), visit_stamp.end(), 0);
-      stamp = 1;
-    }
-    visit_stamp.resize(stories.size(), 0);
-    hits.resize(stories.size(), 0);
+    NewVisit();
     touched.clear();
     const double min_size = std::max(1.0, opt.absorb_ratio * f.size);
     for (uint64_t term : f.posted) postings.prefetch(term);  // independent cache misses

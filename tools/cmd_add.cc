@@ -42,7 +42,8 @@ constexpr char kDescription[] =
     "dated more than N days before the newest one are removed (their groups\n"
     "re-formed without them) and not saved, so a daily job's index stays the size\n"
     "of N days of news. Runs that update the same index take turns (a lock on\n"
-    "INDEX.lock; --no-save runs read the last saved index and do not wait).";
+    "INDEX.lock; --no-save runs read the last saved index and do not wait).\n"
+    "`nazir export` writes where every article of the index stands now.";
 
 // Serializes the runs that update one index: an exclusive flock(2) on
 // INDEX.lock, held until the process ends (the descriptor is never closed).
@@ -93,7 +94,7 @@ int Fail(const absl::Status& s) {
 }
 
 int Run(int argc, char** argv) {
-  std::string index, output;
+  std::string index, output, stories;
   ReaderFlags reader_flags;
   int64_t threads = 0, batch_docs = 256, max_messages = 20, keep_days = 0;
   bool strict = false, quiet = false, no_save = false;
@@ -101,6 +102,9 @@ int Run(int argc, char** argv) {
   ArgParser p("nazir add", "--index FILE.nzi [INPUT.jsonl | -]", kDescription);
   p.String("index", &index, "the saved index to open (created if it does not exist)");
   p.String("output", &output, "write results here instead of stdout", 'o');
+  p.String("stories", &stories,
+           "after adding, write one JSON line per story in the index (as `nazir export "
+           "--stories`) to this file");
   p.Bool("no-save", &no_save, "do not write the index back (a dry run)");
   p.Double("lock-timeout", &lock_timeout,
            "seconds to wait for another nazir add updating the same index (< 0: no limit)");
@@ -205,6 +209,9 @@ int Run(int argc, char** argv) {
   }
   if (!no_save) {
     if (absl::Status st = (*engine)->Save(index); !st.ok()) return Fail(st);
+  }
+  if (!stories.empty()) {
+    if (absl::Status st = WriteStories(**engine, stories); !st.ok()) return Fail(st);
   }
   if (!quiet) {
     const EngineStats st = (*engine)->Stats();

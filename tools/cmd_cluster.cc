@@ -93,18 +93,6 @@ int Fail(const absl::Status& s) {
   return 1;
 }
 
-template <typename Strings>
-void AppendJsonStringArray(std::string* out, const Strings& items) {
-  *out += '[';
-  bool first = true;
-  for (const auto& item : items) {
-    if (!first) *out += ',';
-    first = false;
-    AppendJsonString(out, item);
-  }
-  *out += ']';
-}
-
 // One JSON object per document, in input order.
 absl::Status WriteAssignments(const Engine& e, FILE* out, const std::string& name) {
   std::string line;
@@ -123,31 +111,6 @@ absl::Status WritePairs(const Engine& e, const std::string& path) {
   for (const VerifiedPair& vp : e.pairs()) {
     std::fprintf(f, "%s\t%s\t%.4f\t%.4f\t%u\n", e.meta(vp.a).id.c_str(), e.meta(vp.b).id.c_str(),
                  vp.score.containment, vp.score.jaccard, vp.score.shared);
-  }
-  return CloseOutput(f, path);
-}
-
-// One JSON object per story.
-absl::Status WriteStories(const Engine& e, const std::string& path) {
-  NAZIR_ASSIGN_OR_RETURN(FILE * f, OpenOutput(path));
-  std::string line;
-  for (const StoryInfo& st : e.Stories(8)) {
-    line.assign("{\"story\":");
-    AppendJsonString(&line, st.id);
-    line += ",\"size\":" + std::to_string(st.size) + ",\"groups\":";
-    AppendJsonStringArray(&line, st.groups);
-    line += ",\"sources\":";
-    AppendJsonStringArray(&line, st.sources);
-    if (st.first_date != DocMeta::kNoDate) {
-      line += ",\"first_date\":\"" + FormatDateTime(st.first_date) + "\",\"last_date\":\"" +
-              FormatDateTime(st.last_date) + "\"";
-    }
-    line += ",\"title\":";
-    AppendJsonString(&line, st.title);
-    line += ",\"top_terms\":";
-    AppendJsonStringArray(&line, st.top_terms);
-    line += "}\n";
-    std::fwrite(line.data(), 1, line.size(), f);
   }
   return CloseOutput(f, path);
 }

@@ -1,8 +1,24 @@
 #include "output.h"
 
+#include "nazir/base/status.h"
 #include "nazir/io/json_writer.h"
 
 namespace nazir::cli {
+namespace {
+
+template <typename Strings>
+void AppendJsonStringArray(std::string* out, const Strings& items) {
+  *out += '[';
+  bool first = true;
+  for (const auto& item : items) {
+    if (!first) *out += ',';
+    first = false;
+    AppendJsonString(out, item);
+  }
+  *out += ']';
+}
+
+}  // namespace
 
 void AppendAssignmentJson(const Assignment& a, std::string* line) {
   *line += "{\"id\":";
@@ -16,6 +32,30 @@ void AppendAssignmentJson(const Assignment& a, std::string* line) {
   *line += "\",\"story\":";
   AppendJsonString(line, a.story);
   *line += "}\n";
+}
+
+absl::Status WriteStories(const Engine& e, const std::string& path) {
+  NAZIR_ASSIGN_OR_RETURN(FILE * f, OpenOutput(path));
+  std::string line;
+  for (const StoryInfo& st : e.Stories(8)) {
+    line.assign("{\"story\":");
+    AppendJsonString(&line, st.id);
+    line += ",\"size\":" + std::to_string(st.size) + ",\"groups\":";
+    AppendJsonStringArray(&line, st.groups);
+    line += ",\"sources\":";
+    AppendJsonStringArray(&line, st.sources);
+    if (st.first_date != DocMeta::kNoDate) {
+      line += ",\"first_date\":\"" + FormatDateTime(st.first_date) + "\",\"last_date\":\"" +
+              FormatDateTime(st.last_date) + "\"";
+    }
+    line += ",\"title\":";
+    AppendJsonString(&line, st.title);
+    line += ",\"top_terms\":";
+    AppendJsonStringArray(&line, st.top_terms);
+    line += "}\n";
+    std::fwrite(line.data(), 1, line.size(), f);
+  }
+  return CloseOutput(f, path);
 }
 
 ReaderOptions ReaderFlags::Options() const {

@@ -25,6 +25,11 @@ namespace nazir::cli {
 // a newline to *line.
 void AppendAssignmentJson(const Assignment& a, std::string* line);
 
+// Writes one JSON line per story of `e` (Engine::Stories, 8 top terms):
+// {"story", "size", "groups", "sources", "first_date", "last_date" (if any
+// member is dated), "title", "top_terms"}. Errors name `path`.
+absl::Status WriteStories(const Engine& e, const std::string& path);
+
 // What the reader flags set, and the ReaderOptions they make.
 struct ReaderFlags {
   CorpusFields fields;

@@ -607,6 +607,10 @@ size_t Engine::RemoveBefore(int64_t cutoff) {
   return old.size();
 }
 
+void Engine::SettleStories() {
+  if (impl_->story) impl_->story->SecondLook();
+}
+
 int64_t Engine::NewestDate() const {
   const Impl& m = *impl_;
   int64_t newest = DocMeta::kNoDate;

@@ -34,7 +34,7 @@ const char kText[] =
 TEST(CliTest, HelpExplainsEveryCommand) {
   CliRun r = Nazir("--help");
   EXPECT_EQ(r.status, 0);
-  for (const char* cmd : {"add", "cluster", "eval", "normalize"}) {
+  for (const char* cmd : {"add", "cluster", "eval", "export", "normalize"}) {
     EXPECT_NE(r.out.find(cmd), std::string::npos) << cmd;
     CliRun h = Nazir(std::string(cmd) + " --help");
     EXPECT_EQ(h.status, 0) << cmd;
@@ -236,7 +236,69 @@ TEST(CliTest, AddKeepDaysKeepsAWindow) {
   EXPECT_NE(r3.err.find("opened index " + index + " (2 docs"), std::string::npos) << r3.err;
   EXPECT_NE(r3.out.find("\"id\":\"w4\",\"group\":\"w2\""), std::string::npos) << r3.out;
   EXPECT_EQ(Nazir("add --keep-days -1 --index " + index + " " + day3).status, 2);
+  // Where the kept articles stand now: w2 joined w1's group on arrival; w1
+  // is gone, so the group was re-formed around w2.
+  CliRun now = Nazir("export --index " + index);
+  ASSERT_EQ(now.status, 0) << now.err;
+  const auto lines = Lines(now.out);
+  ASSERT_EQ(lines.size(), 2u) << now.out;
+  EXPECT_EQ(lines[0].rfind("{\"id\":\"w2\",\"group\":\"w2\",\"group_size\":2", 0), 0u) << lines[0];
+  EXPECT_EQ(lines[1].rfind("{\"id\":\"w3\",\"group\":\"w2\",\"group_size\":2", 0), 0u) << lines[1];
   for (const std::string& p : {day1, day2, day3, index}) std::remove(p.c_str());
+}
+
+// nazir export writes a saved index as it stands: for an index saved by
+// nazir cluster, exactly what cluster wrote (articles and stories); it does
+// not change the index, not even with --settle; nazir add --stories writes
+// the summaries export writes.
+TEST(CliTest, ExportWritesTheIndexAsItStands) {
+  const std::string in = Temp("exp.jsonl"), index = Temp("exp.nzi"), out1 = Temp("exp1.jsonl"),
+                    st1 = Temp("exp1_st.jsonl"), out2 = Temp("exp2.jsonl"),
+                    st2 = Temp("exp2_st.jsonl"), st3 = Temp("exp3_st.jsonl"),
+                    index2 = Temp("exp2.nzi");
+  {
+    std::ofstream f(in);
+    f << Article("x1", kText) << "\n"
+      << Article("x2", std::string("نقلا عن رويترز ") + kText) << "\n"
+      << Article("x3",
+                 "خبر مختلف تماما عن مباراة كرة القدم بين الهلال والنصر في الرياض مساء امس "
+                 "وانتهت بفوز الهلال بهدفين مقابل هدف واحد امام جمهور كبير")
+      << "\n"
+      << Article("x4", std::string(kText) + " وأضاف أن المحادثات ستستمر") << "\n";
+  }
+  std::remove(index.c_str());
+  CliRun c = Nazir("cluster " + in + " -o " + out1 + " --stories " + st1 + " --save " + index);
+  ASSERT_EQ(c.status, 0) << c.err;
+  const std::string saved = Slurp(index);
+  CliRun e = Nazir("export --index " + index + " -o " + out2 + " --stories " + st2);
+  ASSERT_EQ(e.status, 0) << e.err;
+  EXPECT_NE(e.err.find("4 docs, 2 groups"), std::string::npos) << e.err;
+  EXPECT_EQ(Lines(Slurp(out1)).size(), 4u);
+  EXPECT_EQ(Slurp(out2), Slurp(out1));
+  EXPECT_EQ(Slurp(st2), Slurp(st1));
+  CliRun settled = Nazir("export --settle --quiet --index " + index);
+  ASSERT_EQ(settled.status, 0) << settled.err;
+  EXPECT_EQ(settled.out, Slurp(out1));  // a finished batch has had its second look
+  EXPECT_EQ(settled.err, "");
+  EXPECT_EQ(Slurp(index), saved) << "export changed the index";
+
+  std::remove(index2.c_str());
+  CliRun a = Nazir("add --quiet --index " + index2 + " --stories " + st3 + " " + in);
+  ASSERT_EQ(a.status, 0) << a.err;
+  EXPECT_EQ(Lines(Slurp(st3)).size(), 2u) << Slurp(st3);
+  CliRun e2 = Nazir("export --quiet --index " + index2 + " --stories " + st2);
+  ASSERT_EQ(e2.status, 0) << e2.err;
+  EXPECT_EQ(Slurp(st2), Slurp(st3));
+  EXPECT_EQ(Lines(e2.out).size(), 4u);
+
+  EXPECT_EQ(Nazir("export").status, 2) << "--index is required";
+  EXPECT_EQ(Nazir("export --index " + index + " " + in).status, 2) << "no INPUT";
+  CliRun missing = Nazir("export --index " + Temp("no_such.nzi"));
+  EXPECT_EQ(missing.status, 1);
+  EXPECT_NE(missing.err.find("no_such.nzi"), std::string::npos) << missing.err;
+  for (const std::string& p : {in, index, out1, st1, out2, st2, st3, index2}) {
+    std::remove(p.c_str());
+  }
 }
 
 // Runs that update one index take turns: while another process holds

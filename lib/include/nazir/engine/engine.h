@@ -251,6 +251,18 @@ class Engine {
   // Pending documents are removed as well. Cost: Remove() per document, plus
   // one pass over all slots and stories.
   size_t RemoveBefore(int64_t cutoff);
+  // The second look of story clustering (StoryOptions::absorb_threshold) for
+  // the stories still open now: a batch gives it to every story once all of
+  // its articles are in; a feed gives it to a story only when the stream has
+  // moved a window past it, so the last days' reactions and side reports
+  // stay satellites of their event until then. Call it for a settled view
+  // (`nazir export --settle` does, on its in-memory copy) or at the end of a
+  // feed's input. Stories stay open: later articles may still join them.
+  // Story ids of earlier articles may change (a satellite takes its event's
+  // id); groups do not. No-op without stories. Cost: one pass over the open
+  // stories and their candidates.
+  void SettleStories();
+
   // The latest date of a live document, or DocMeta::kNoDate if none has one:
   // `RemoveBefore(NewestDate() - 30 * 86400)` keeps the last 30 days.
   int64_t NewestDate() const;

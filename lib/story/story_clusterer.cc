@@ -653,6 +653,7 @@ struct StoryClustererState {
 
   // Time decay of a gap (within the window): 0.5^(gap / half-life), at least decay_floor.
   double Decay(int64_t gap) const {
+    if (gap == 0) return std::max(opt.decay_floor, 1.0);  // exp2(-0.0) == 1
     return std::max(opt.decay_floor, std::exp2(-static_cast<double>(gap) /
                                                static_cast<double>(opt.decay_half_life_seconds)));
   }
@@ -774,10 +775,27 @@ struct StoryClustererState {
         }
       }
     }
-    // Pass 2: score the stories found under enough terms.
+    // Pass 2: score the stories found under enough terms. Their Story records are prefetched
+    // first, then each one's centroid arrays a story ahead of its scoring (scattered cache
+    // misses: the stories found are spread over all of them).
     const uint8_t need = query.size() >= 2 ? 2 : 1;
+    size_t found = 0;
     for (uint32_t si : touched) {
       if (hits[si] < need) continue;
+      touched[found++] = si;  // in the same order
+      __builtin_prefetch(&stories[si].first_date);
+      __builtin_prefetch(&stories[si].centroid);
+    }
+    touched.resize(found);
+    auto prefetch_centroid = [this](uint32_t si) {
+      const Centroid& c = stories[si].centroid;
+      __builtin_prefetch(c.innerIndexPtr());
+      __builtin_prefetch(c.valuePtr());
+    };
+    if (found > 0) prefetch_centroid(touched[0]);
+    for (size_t k = 0; k < found; ++k) {
+      const uint32_t si = touched[k];
+      if (k + 1 < found) prefetch_centroid(touched[k + 1]);
       const Story& s = stories[si];
       const int64_t gap = Gap(s, date);
       if (gap > opt.window_seconds || s.norm <= 0) continue;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <functional>
@@ -306,10 +307,7 @@ struct StoryClustererState {
   std::vector<uint32_t> visit_stamp;
   std::vector<uint8_t> hits;      // query terms under which a story was found (this stamp)
   std::vector<uint32_t> touched;  // stories found for the current document
-  std::vector<std::vector<uint32_t>*> query_lists;  // posting lists of the query terms
-  std::vector<std::pair<float, int64_t>> sort_scratch;
-  std::vector<std::pair<float, int64_t>> add_scratch;
-  std::vector<std::pair<float, uint64_t>> fill_scratch;
+  std::vector<std::vector<uint32_t>*> query_lists;      // posting lists of the query terms
   std::vector<std::pair<double, uint32_t>> candidates;  // (decayed doc score, story index)
   std::vector<std::tuple<uint32_t, uint32_t, uint32_t>> absorb_heap;
   uint32_t stamp = 0;
@@ -594,41 +592,70 @@ struct StoryClustererState {
     }
     const float inv = full_norm2 > 0 ? static_cast<float>(1.0 / std::sqrt(full_norm2)) : 0.f;
     const float lead_inv = lead_norm2 > 0 ? static_cast<float>(1.0 / std::sqrt(lead_norm2)) : 0.f;
+    // The query: heaviest first, ties by id (weighted is in id order), sorted by RankKey.
+    query_ids.clear();
+    query_keys.clear();
     for (const Weighted& x : weighted) {
-      if (x.linkable) q_out.emplace_back(std::max(x.w * inv, x.lw * lead_inv), x.id);
+      if (x.linkable) {
+        query_keys.push_back(RankKey(std::max(x.w * inv, x.lw * lead_inv), query_ids.size()));
+        query_ids.push_back(x.id);
+      }
       if (x.lw > 0) lead_weighted.push_back(x);
     }
-    auto heavier = [](const auto& a, const auto& b) {
-      return a.first > b.first || (a.first == b.first && a.second < b.second);
-    };
-    size_t q = std::min<size_t>(opt.query_terms, q_out.size());
-    std::partial_sort(q_out.begin(), q_out.begin() + q, q_out.end(), heavier);
-    q_out.resize(q);
+    const size_t q = std::min<size_t>(opt.query_terms, query_keys.size());
+    std::partial_sort(query_keys.begin(), query_keys.begin() + static_cast<std::ptrdiff_t>(q),
+                      query_keys.end(), std::greater<uint64_t>());
+    for (size_t k = 0; k < q; ++k) {
+      q_out.emplace_back(RankWeight(query_keys[k]),
+                         query_ids[0xFFFFFFFFu - (query_keys[k] & 0xFFFFFFFFu)]);
+    }
     out->residual2 = Fill(&weighted, &Weighted::w, inv, full_norm2 > 0, &out->doc);
     Fill(&lead_weighted, &Weighted::lw, lead_inv, lead_norm2 > 0, &out->lead_doc);
   }
+
+  // Top-k selection under the order "heavier first, then lower id" (a strict total order on
+  // entries with distinct ids) by weight alone: the k heaviest of entries visited in id order
+  // are those heavier than the k-th largest weight t, then the first `equal` of weight t.
+  struct TopK {
+    float t;
+    size_t equal;
+    // Whether the next entry in id order, of weight x, is among the k heaviest.
+    bool Take(float x) {
+      if (x > t) return true;
+      if (x < t || equal == 0) return false;
+      --equal;
+      return true;
+    }
+  };
+  // *weights: the weights of n > k >= 1 entries, in any order (permuted).
+  static TopK SelectTopK(std::vector<float>* weights, size_t k) {
+    std::vector<float>& v = *weights;
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k - 1), v.end(),
+                     std::greater<float>());
+    const float t = v[k - 1];  // v[0, k - 1) are >= t, the rest <= t
+    size_t above = 0;
+    for (size_t i = 0; i + 1 < k; ++i) above += v[i] > t;
+    return TopK{t, k - above};
+  }
+  // BuildVector's and Fill's scratch (AssignBatch runs them on its second thread).
+  std::vector<float> fill_weights;
+  std::vector<uint64_t> query_ids, query_keys;
 
   // Writes the doc_terms heaviest entries of *ws (by field `w`, scaled by `inv`) into *out and
   // returns the squared mass of the unit vector left out.
   float Fill(std::vector<Weighted>* ws, float Weighted::*w, float inv, bool nonzero,
              SparseVec* out) {
-    // *ws is in StoryFeatures order, i.e. sorted by id (distinct ids). The doc_terms heaviest
-    // are those not lighter than the doc_terms-th heaviest (a strict total order: the same set
-    // as a sort), kept in id order without re-sorting.
+    // *ws is in StoryFeatures order, i.e. sorted by id (distinct ids): the doc_terms heaviest
+    // are selected by weight alone (SelectTopK), kept in id order without re-sorting.
     if (ws->size() > opt.doc_terms) {
-      auto heavier = [](const std::pair<float, uint64_t>& a, const std::pair<float, uint64_t>& b) {
-        return a.first > b.first || (a.first == b.first && a.second < b.second);
-      };
-      fill_scratch.clear();
-      for (const Weighted& x : *ws) fill_scratch.emplace_back(x.*w, x.id);
-      const size_t k = opt.doc_terms - 1;
-      std::nth_element(fill_scratch.begin(), fill_scratch.begin() + k, fill_scratch.end(), heavier);
-      const std::pair<float, uint64_t> kth = fill_scratch[k];
-      ws->erase(std::remove_if(ws->begin(), ws->end(),
-                               [&](const Weighted& x) {
-                                 return heavier(kth, {x.*w, x.id});
-                               }),
-                ws->end());
+      fill_weights.clear();
+      for (const Weighted& x : *ws) fill_weights.push_back(x.*w);
+      TopK top = SelectTopK(&fill_weights, opt.doc_terms);
+      size_t kept = 0;
+      for (const Weighted& x : *ws) {
+        if (top.Take(x.*w)) (*ws)[kept++] = x;
+      }
+      ws->resize(kept);
     }
     out->resizeNonZeros(static_cast<int64_t>(ws->size()));  // written in place, in id order
     int64_t* oi = out->innerIndexPtr();
@@ -814,77 +841,102 @@ struct StoryClustererState {
     return best;
   }
 
+  // Rank keys: for a non-negative weight w at position pos of a list in ascending id order,
+  // (bits of w) << 32 | (2^32 - 1 - pos). A larger key is heavier, or as heavy with a lower id,
+  // so comparing keys as integers decides exactly as Heavier() does on (weight, id) pairs (a
+  // selection over keys permutes them as it would permute the pairs).
+  static uint64_t RankKey(float w, size_t pos) {
+    return uint64_t{std::bit_cast<uint32_t>(w + 0.0f)} << 32 | (0xFFFFFFFFu - pos);  // -0 -> +0
+  }
+  static float RankWeight(uint64_t key) { return std::bit_cast<float>(uint32_t(key >> 32)); }
+
+  // Keeps the `keep` heaviest of the n entries (ids[], ws[]) (in index order) in *v (in index
+  // order), adds the squared mass removed to *residual2 (summed in std::nth_element's order).
+  void SelectInto(const int64_t* ids, const float* ws, size_t n, size_t keep, float* residual2,
+                  SparseVec* v) {
+    std::vector<uint64_t>& keys = rank_keys;
+    keys.resize(n);
+    for (size_t k = 0; k < n; ++k) keys[k] = RankKey(ws[k], k);
+    std::nth_element(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(keep), keys.end(),
+                     std::greater<uint64_t>());
+    for (size_t k = keep; k < n; ++k) {
+      const float w = RankWeight(keys[k]);
+      *residual2 += w * w;
+    }
+    // The keep heaviest are those heavier than the (keep+1)-th (a strict total order).
+    const uint64_t next = keys[keep];
+    v->resizeNonZeros(static_cast<int64_t>(keep));
+    int64_t* vi = v->innerIndexPtr();
+    float* vv = v->valuePtr();
+    size_t out = 0;
+    for (size_t k = 0; k < n; ++k) {
+      if (RankKey(ws[k], k) <= next) continue;
+      vi[out] = ids[k];
+      vv[out] = ws[k];
+      ++out;
+    }
+  }
+  std::vector<uint64_t> rank_keys;  // SelectInto's scratch
+  std::vector<int64_t> merged_ids;  // Truncate's and AddTruncated's scratch
+  std::vector<float> merged_ws;
+
   // Keeps the `keep` heaviest entries of v, adds the squared mass removed to *residual2 and
   // returns the full norm sqrt(|v|^2 + *residual2).
   float Truncate(SparseVec* v, size_t keep, float* residual2) {
-    if (static_cast<size_t>(v->nonZeros()) > keep) {
-      std::vector<std::pair<float, int64_t>>& e = sort_scratch;
-      e.clear();
-      for (SparseVec::InnerIterator it(*v); it; ++it) e.emplace_back(it.value(), it.index());
-      std::nth_element(e.begin(), e.begin() + keep, e.end(), [](const auto& a, const auto& b) {
-        return a.first > b.first || (a.first == b.first && a.second < b.second);
-      });
-      for (size_t k = keep; k < e.size(); ++k) *residual2 += e[k].first * e[k].first;
-      e.resize(keep);
-      std::sort(e.begin(), e.end(),
-                [](const auto& a, const auto& b) { return a.second < b.second; });
-      SetEntries(e, v);
+    const size_t n = static_cast<size_t>(v->nonZeros());
+    if (n > keep) {
+      merged_ids.assign(v->innerIndexPtr(), v->innerIndexPtr() + n);
+      merged_ws.assign(v->valuePtr(), v->valuePtr() + n);
+      SelectInto(merged_ids.data(), merged_ws.data(), n, keep, residual2, v);
     }
     return static_cast<float>(std::sqrt(v->squaredNorm() + *residual2));
-  }
-
-  // *v = (weight, index) entries in index order, written in place.
-  static void SetEntries(const std::vector<std::pair<float, int64_t>>& e, SparseVec* v) {
-    v->resizeNonZeros(static_cast<int64_t>(e.size()));
-    int64_t* vi = v->innerIndexPtr();
-    float* vv = v->valuePtr();
-    for (size_t k = 0; k < e.size(); ++k) {
-      vi[k] = e[k].second;
-      vv[k] = e[k].first;
-    }
   }
 
   // *c += d (a merge join in index order, no allocation in steady state), then Truncate's
   // selection of the `keep` heaviest entries; returns the full norm like Truncate.
   float AddTruncated(SparseVec* c, const SparseVec& d, size_t keep, float* residual2) {
-    std::vector<std::pair<float, int64_t>>& e = sort_scratch;
-    e.clear();
     const int64_t* ia = c->innerIndexPtr();
     const int64_t* ib = d.innerIndexPtr();
     const float* va = c->valuePtr();
     const float* vb = d.valuePtr();
     const int64_t na = c->nonZeros(), nb = d.nonZeros();
+    merged_ids.resize(static_cast<size_t>(na + nb));
+    merged_ws.resize(static_cast<size_t>(na + nb));
+    int64_t* mi = merged_ids.data();
+    float* mw = merged_ws.data();
+    size_t n = 0;
     int64_t i = 0, j = 0;
     while (i < na && j < nb) {
       if (ia[i] == ib[j]) {
-        e.emplace_back(va[i] + vb[j], ia[i]);
+        mi[n] = ia[i];
+        mw[n++] = va[i] + vb[j];
         ++i;
         ++j;
       } else if (ia[i] < ib[j]) {
-        e.emplace_back(va[i], ia[i]);
+        mi[n] = ia[i];
+        mw[n++] = va[i];
         ++i;
       } else {
-        e.emplace_back(vb[j], ib[j]);
+        mi[n] = ib[j];
+        mw[n++] = vb[j];
         ++j;
       }
     }
-    for (; i < na; ++i) e.emplace_back(va[i], ia[i]);
-    for (; j < nb; ++j) e.emplace_back(vb[j], ib[j]);
-    const std::vector<std::pair<float, int64_t>>* kept = &e;
-    if (e.size() > keep) {
-      // The keep heaviest are those heavier than the (keep+1)-th (a strict total order), kept
-      // in index order from a copy made before the selection permutes e.
-      std::vector<std::pair<float, int64_t>>& by_id = add_scratch;
-      by_id.assign(e.begin(), e.end());
-      std::nth_element(e.begin(), e.begin() + keep, e.end(), Heavier);
-      for (size_t k = keep; k < e.size(); ++k) *residual2 += e[k].first * e[k].first;
-      const std::pair<float, int64_t> next = e[keep];
-      by_id.erase(std::remove_if(by_id.begin(), by_id.end(),
-                                 [&next](const auto& x) { return !Heavier(x, next); }),
-                  by_id.end());
-      kept = &by_id;
+    for (; i < na; ++i) {
+      mi[n] = ia[i];
+      mw[n++] = va[i];
     }
-    SetEntries(*kept, c);
+    for (; j < nb; ++j) {
+      mi[n] = ib[j];
+      mw[n++] = vb[j];
+    }
+    if (n > keep) {
+      SelectInto(mi, mw, n, keep, residual2, c);
+    } else {
+      c->resizeNonZeros(static_cast<int64_t>(n));
+      std::copy(mi, mi + n, c->innerIndexPtr());
+      std::copy(mw, mw + n, c->valuePtr());
+    }
     return static_cast<float>(std::sqrt(c->squaredNorm() + *residual2));
   }
 
@@ -937,33 +989,48 @@ struct StoryClustererState {
 
   void IndexStory(uint32_t si) {
     Story& s = stories[si];
-    std::vector<std::pair<float, int64_t>>& e = sort_scratch;
-    e.clear();
-    for (SparseVec::InnerIterator it(s.centroid); it; ++it) e.emplace_back(it.value(), it.index());
-    size_t m = std::min<size_t>(opt.index_terms, e.size());
-    if (m < e.size()) {  // the top m as a set (a strict total order: the same set as a sort)
-      std::nth_element(e.begin(), e.begin() + m, e.end(), [](const auto& a, const auto& b) {
-        return a.first > b.first || (a.first == b.first && a.second < b.second);
-      });
+    const int64_t* ic = s.centroid.innerIndexPtr();
+    const float* vc = s.centroid.valuePtr();
+    const size_t nc = static_cast<size_t>(s.centroid.nonZeros());
+    const size_t m = std::min<size_t>(opt.index_terms, nc);
+    // The top m as a set (a strict total order: the same set as a sort), in id order.
+    TopK top{-std::numeric_limits<float>::infinity(), 0};  // takes everything
+    if (m < nc) {
+      index_weights.assign(vc, vc + nc);
+      top = SelectTopK(&index_weights, m);
     }
     s.index_w = 0;
     s.index_id = std::numeric_limits<int64_t>::max();
-    if (m < e.size()) {
-      auto lightest = e[0];
-      for (size_t k = 1; k < m; ++k) {
-        if (Heavier(lightest, e[k])) lightest = e[k];
+    index_new.clear();
+    size_t pos = 0;  // s.posted (sorted) is walked along
+    for (size_t k = 0; k < nc; ++k) {
+      if (!top.Take(vc[k])) continue;
+      if (m < nc) {  // the lightest of the top m: the last one taken of weight t
+        if (vc[k] == top.t) {
+          s.index_w = vc[k];
+          s.index_id = ic[k];
+        }
       }
-      s.index_w = lightest.first;
-      s.index_id = lightest.second;
-    }
-    for (size_t k = 0; k < m; ++k) {  // posted is kept sorted
-      uint64_t id = static_cast<uint64_t>(e[k].second);
-      auto pos = s.posted.begin() + LowerBound(s.posted.data(), s.posted.size(), id);
-      if (pos != s.posted.end() && *pos == id) continue;
-      s.posted.insert(pos, id);
+      const uint64_t id = static_cast<uint64_t>(ic[k]);
+      while (pos < s.posted.size() && s.posted[pos] < id) ++pos;
+      if (pos < s.posted.size() && s.posted[pos] == id) continue;
+      index_new.push_back(id);
       postings[id].push_back(si);
     }
+    if (!index_new.empty()) {  // posted is kept sorted
+      size_t i = s.posted.size(), j = index_new.size(), out = i + j;
+      s.posted.resize(out);
+      while (j > 0) {  // merged from the back, in place
+        if (i > 0 && s.posted[i - 1] > index_new[j - 1]) {
+          s.posted[--out] = s.posted[--i];
+        } else {
+          s.posted[--out] = index_new[--j];
+        }
+      }
+    }
   }
+  std::vector<float> index_weights;  // IndexStory's scratch
+  std::vector<uint64_t> index_new;
 
   void AddToStory(uint32_t si, int64_t date, uint32_t source, bool new_group) {
     Story& s = stories[si];

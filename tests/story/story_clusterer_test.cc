@@ -527,6 +527,30 @@ TEST_F(StoryClustererTest, AssignBatchEqualsAssignInTurn) {
   }
 }
 
+// Terms of equal weight: the heaviest-terms selections (the document's doc_terms, the
+// centroid's centroid_terms) keep the lowest term ids, as a sort by (weight desc, id asc) would.
+TEST(StoryTopTermsTest, EqualWeightsKeepTheLowestIds) {
+  StoryFeatures f;
+  for (uint64_t id = 1; id <= 100; ++id) {
+    f.terms.push_back({id * 0x9E3779B9ull, 0, 1, 0});  // sorted by id
+    f.new_string_ids.push_back(id * 0x9E3779B9ull);
+    f.new_strings.push_back(absl::StrCat("t", id));
+  }
+  for (uint32_t centroid_terms : {128u, 40u}) {
+    StoryOptions o;
+    o.centroid_terms = centroid_terms;
+    auto sc = StoryClusterer::Create(o);
+    ASSERT_TRUE(sc.ok()) << sc.status();
+    sc->Assign(0, f, k2025, 0, StoryClusterer::kNone);
+    const std::vector<StorySummary> sums = sc->Summaries(1000);
+    ASSERT_EQ(sums.size(), 1u);
+    const size_t kept = std::min<size_t>(o.doc_terms, centroid_terms);
+    std::vector<std::string> want;
+    for (size_t id = 1; id <= kept; ++id) want.push_back(absl::StrCat("t", id));
+    EXPECT_EQ(sums[0].top_terms, want) << "centroid_terms " << centroid_terms;
+  }
+}
+
 TEST_F(StoryClustererTest, NearDuplicateHintJoinsAndUpdatesSummary) {
   std::mt19937 rng(5);
   auto sc = StoryClusterer::Create();

@@ -5,14 +5,18 @@
 #include "nazir/story/story_features.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <map>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
 #include <gtest/gtest.h>
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 #include "nazir/io/corpus_reader.h"
 #include "nazir/normalize/tokenizer.h"
@@ -47,6 +51,24 @@ std::vector<Doc> SyntheticDocs() {
       {"Reuters news", "Reuters reported 2015 ١٢ 12 abc def abc نتنياهو نتانياهو نتنياهو"},
       {"المفاوضات", "المفاوضات السورية الشيباني بوتين الوزراء والمسؤولون فالحكومة كالعادة"},
   };
+  // One id, two clitic candidates: لحمتانا folds to لحمتنا's skeleton, but its candidate
+  // (لحمتا) is not لحمتنا's (لحمه). The term's alt_id and strings are those of its first
+  // spelling in the document (also the other way round, in a later document).
+  raw.emplace_back("لحمتنا", "لحمتانا لحمتنا لحمتانا");
+  raw.emplace_back("", "جزيرتانا جزيرتنا جزيرتانا جزيرتنا");
+  // Documents with more distinct terms than a small document (the featurizer sorts those by
+  // fewer bits): 3,000 and 12,000 distinct tokens (all of them read when max_body_tokens is 0).
+  for (int words : {3000, 12000}) {
+    static constexpr std::string_view kLetters[] = {"ب", "ت", "ث", "ج", "ح", "خ", "د",
+                                                    "ذ", "ر", "ز", "س", "ش", "ص", "ض",
+                                                    "ط", "ظ", "ع", "غ", "ف", "ق", "ك"};
+    std::string body;
+    for (int w = 0; w < words; ++w) {
+      for (int x = w, k = 0; k < 4; ++k, x /= 21) body += kLetters[x % 21];
+      body += w % 3 == 0 ? "ون " : " ";
+    }
+    raw.emplace_back("عنوان", body);
+  }
   // A month phrase split by the lead/body boundary (lead_tokens 50).
   std::string boundary;
   for (int i = 0; i < 49; ++i) boundary += "كلمة" + std::to_string(i % 7) + " ";
@@ -185,25 +207,59 @@ void ExpectSame(const StoryFeatures& want, const StoryFeatures& got, size_t doc,
   ASSERT_EQ(want.new_string_ids, got.new_string_ids) << "doc " << doc;
 }
 
+// The body token hashes of Featurize's hashes overload: HashTokens (nazir/shingle) is
+// XXH3_64bits_withSeed of each token.
+void HashBody(std::span<const std::string_view> tokens, uint64_t seed, std::vector<uint64_t>* h) {
+  h->clear();
+  for (std::string_view t : tokens) h->push_back(XXH3_64bits_withSeed(t.data(), t.size(), seed));
+}
+
 void CheckOptions(const StoryTermOptions& base) {
   static const std::vector<Doc>* docs = new std::vector<Doc>(LoadDocs());
   ASSERT_GT(docs->size(), 10u);
   Reference ref(base);
-  std::vector<StoryFeaturizer> fzs;  // cache default, tiny (emptied every few tokens), off
-  for (size_t limit : {base.token_cache_entries, size_t{5}, size_t{300}, size_t{0}}) {
+  // Cache default, tiny (emptied every few tokens, also within a document), small, off; then
+  // the hashes overload with the cache default and tiny.
+  std::vector<StoryFeaturizer> fzs;
+  for (size_t limit :
+       {base.token_cache_entries, size_t{5}, size_t{300}, size_t{0}, base.token_cache_entries,
+        size_t{5}, size_t{300}, base.token_cache_entries}) {
     StoryTermOptions opt = base;
     opt.token_cache_entries = limit;
     auto fz = StoryFeaturizer::Create(opt);
     ASSERT_TRUE(fz.ok()) << fz.status();
     fzs.push_back(*std::move(fz));
   }
+  constexpr uint64_t kSeed = 0x6e617a6972;  // the engine's default seed
   StoryFeatures want, got;
+  std::vector<uint64_t> hashes;
   for (size_t d = 0; d < docs->size(); ++d) {
     const Doc& doc = (*docs)[d];
     ref.Featurize(doc.title, doc.body, &want);
-    for (StoryFeaturizer& fz : fzs) {
-      fz.Featurize(doc.title, doc.body, &got);
-      ExpectSame(want, got, d);
+    for (size_t f = 0; f < fzs.size(); ++f) {
+      if (f < 4) {
+        fzs[f].Featurize(doc.title, doc.body, &got);
+      } else if (f < 6) {
+        HashBody(doc.body, kSeed, &hashes);
+        fzs[f].Featurize(doc.title, doc.body, hashes, kSeed, &got);
+      } else if (f == 6) {
+        // Wrong hashes (the same token hashed differently at each position) change nothing.
+        HashBody(doc.body, kSeed, &hashes);
+        for (size_t i = 0; i < hashes.size(); ++i) hashes[i] ^= i * 0x9E3779B97F4A7C15u;
+        fzs[f].Featurize(doc.title, doc.body, hashes, kSeed, &got);
+      } else {
+        // Both overloads, and seeds, on one featurizer; hashes of the wrong size are ignored.
+        HashBody(doc.body, d % 3, &hashes);
+        if (d % 3 == 0) {
+          fzs[f].Featurize(doc.title, doc.body, &got);
+        } else if (d % 5 == 0) {
+          fzs[f].Featurize(doc.title, doc.body, std::span(hashes).first(hashes.size() / 2), d % 3,
+                           &got);
+        } else {
+          fzs[f].Featurize(doc.title, doc.body, hashes, d % 3, &got);
+        }
+      }
+      ExpectSame(want, got, d * 100 + f);
     }
     if (d % 97 == 0) {  // a fresh featurizer: the same terms (strings: all of them are new)
       auto fresh = StoryFeaturizer::Create(base);

@@ -13,7 +13,7 @@
 // Featurizing is the parallel part of the pipeline: use one StoryFeaturizer per thread.
 // Ownership: Featurize borrows its inputs and overwrites *out (reusing its capacity).
 // Thread-safety: a StoryFeaturizer is NOT thread-safe (it holds a TextAnalyzer, scratch tables
-// and a token cache of up to StoryTermOptions::token_cache_entries tokens, 8 MB by default);
+// and a token cache of up to StoryTermOptions::token_cache_entries tokens, 8.5 MiB by default);
 // it is movable. Its output for a document does not depend on the documents it saw before,
 // except that new_strings holds only spellings it has not emitted yet. Failure: only Create fails
 // (see StoryTermizer::Create, TextAnalyzer::Create). Featurize never fails.
@@ -84,6 +84,18 @@ class StoryFeaturizer {
   // of the body, of which the first options.max_body_tokens are used. Overwrites *out.
   // No allocation in steady state apart from new_strings.
   void Featurize(std::string_view title, std::span<const std::string_view> body_tokens,
+                 StoryFeatures* out);
+
+  // The same features, for a caller that has hashed the body tokens already (the engine's
+  // Sketcher): body_token_hashes[i] = XXH3_64bits_withSeed(body_tokens[i], hash_seed), i.e.
+  // nazir/shingle's HashTokens(body_tokens, hash_seed, ...), so Featurize does not hash them
+  // again (it hashes the title's tokens with hash_seed). The hashes only place tokens in the
+  // token cache, which compares the tokens' bytes: the features are exactly those of the
+  // overload above whatever the hashes are. Wrong hashes, or hashes of more than one seed over a
+  // featurizer's life, only cost speed (a token is cached once per seed; the overload above
+  // uses seed 0). If body_token_hashes.size() != body_tokens.size() they are ignored.
+  void Featurize(std::string_view title, std::span<const std::string_view> body_tokens,
+                 std::span<const uint64_t> body_token_hashes, uint64_t hash_seed,
                  StoryFeatures* out);
 
   const StoryTermizer& termizer() const;

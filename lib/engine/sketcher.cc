@@ -121,7 +121,10 @@ size_t Sketcher::Sketch(std::string_view text, DocSketch* out) {
 size_t Sketcher::Sketch(std::string_view title, std::string_view text, ArticleSketch* out) {
   const size_t invalid = Sketch(text, &out->near_dup);
   if (impl_->featurizer) {
-    impl_->featurizer->Featurize(title, impl_->tokens, &out->story);
+    // The body tokens' hashes are those Sketch just made (HashTokens with the sketch seed):
+    // the featurizer keys its token cache by them instead of hashing the tokens again.
+    const std::span<const uint64_t> hashes(impl_->token_hashes.data(), impl_->tokens.size());
+    impl_->featurizer->Featurize(title, impl_->tokens, hashes, impl_->options.seed, &out->story);
   } else {
     out->story.Clear();
   }

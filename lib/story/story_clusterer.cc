@@ -696,6 +696,7 @@ struct StoryClustererState {
   static constexpr uint64_t kEmptyId = ~uint64_t{0};
   static constexpr uint32_t kFilterBits = 4096;
   std::vector<DocEntry> doc_table;
+  std::vector<uint32_t> score_pos;  // Score's scratch
   std::vector<uint32_t> doc_table_used;
   uint64_t doc_filter[kFilterBits / 64] = {};
 
@@ -736,12 +737,20 @@ struct StoryClustererState {
     const int64_t* idx = s.centroid.innerIndexPtr();
     const float* val = s.centroid.valuePtr();
     const int64_t n = s.centroid.nonZeros();
-    float full = 0, lead = 0;
+    // Pass 1, without branches (a filter hit is unpredictable): the positions that pass the
+    // filter. Pass 2 probes them, in index order.
+    if (score_pos.size() < static_cast<size_t>(n)) score_pos.resize(static_cast<size_t>(n));
+    uint32_t* pos = score_pos.data();
+    size_t m = 0;
     for (int64_t k = 0; k < n; ++k) {
-      const uint64_t id = static_cast<uint64_t>(idx[k]);
-      const size_t bit = FilterBit(id);
-      if ((doc_filter[bit / 64] >> (bit % 64) & 1) == 0) continue;
-      const DocEntry* e = DocSlot(id);
+      const size_t bit = FilterBit(static_cast<uint64_t>(idx[k]));
+      pos[m] = static_cast<uint32_t>(k);
+      m += doc_filter[bit / 64] >> (bit % 64) & 1;
+    }
+    float full = 0, lead = 0;
+    for (size_t j = 0; j < m; ++j) {
+      const uint32_t k = pos[j];
+      const DocEntry* e = DocSlot(static_cast<uint64_t>(idx[k]));
       if (e->id == kEmptyId) continue;
       full += e->w * val[k];
       lead += e->lw * val[k];

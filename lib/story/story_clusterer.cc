@@ -271,7 +271,9 @@ struct StoryClustererState {
     const double hl = HalfLifeHours();
     double r = Decayed(ts->recent, ts->hour, hour, hl);
     double expected = all_recent * df_t / n;
-    const double b = std::clamp((r + opt.burst_prior) / (expected + opt.burst_prior), 1.0, 16.0);
+    const double num = r + opt.burst_prior, den = expected + opt.burst_prior;
+    if (num <= den) return 1.0;  // num / den <= 1 (correctly rounded), clamped to 1
+    const double b = std::clamp(num / den, 1.0, 16.0);
     if (b == 1.0) return 1.0;
     return opt.burst_exponent == 0.5 ? std::sqrt(b) : std::pow(b, opt.burst_exponent);
   }
@@ -603,8 +605,11 @@ struct StoryClustererState {
       if (x.lw > 0) lead_weighted.push_back(x);
     }
     const size_t q = std::min<size_t>(opt.query_terms, query_keys.size());
-    std::partial_sort(query_keys.begin(), query_keys.begin() + static_cast<std::ptrdiff_t>(q),
-                      query_keys.end(), std::greater<uint64_t>());
+    const auto q_end = query_keys.begin() + static_cast<std::ptrdiff_t>(q);
+    if (q < query_keys.size()) {
+      std::nth_element(query_keys.begin(), q_end, query_keys.end(), std::greater<uint64_t>());
+    }
+    std::sort(query_keys.begin(), q_end, std::greater<uint64_t>());
     for (size_t k = 0; k < q; ++k) {
       q_out.emplace_back(RankWeight(query_keys[k]),
                          query_ids[0xFFFFFFFFu - (query_keys[k] & 0xFFFFFFFFu)]);

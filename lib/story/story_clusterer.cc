@@ -364,15 +364,16 @@ struct StoryClustererState {
     ++num_counted;
     ++source_docs[source];
     const uint16_t tag = SourceTag(source);
-    for (size_t i = 0; i < std::min(kPrefetchAhead, f.terms.size()); ++i) {
+    for (size_t i = 0; i < std::min(2 * kPrefetchAhead, f.terms.size()); ++i) {
       df.Prefetch(f.terms[i].id);
     }
-    // Pass 1: the term table; the sketch keys of the terms whose dominant source is another
-    // one are collected, and the first ones' lines prefetched. Pass 2 updates the sketch in the
-    // same order (a conservative update depends on it), kPrefetchAhead keys ahead of its misses.
+    // Pass 1: the term table (2 * kPrefetchAhead terms ahead); the sketch keys of the terms
+    // whose dominant source is another one are collected and their lines prefetched, so most
+    // have arrived when pass 2 updates the sketch in the same order (a conservative update
+    // depends on it), kPrefetchAhead keys ahead of the rest.
     count_keys.clear();
     for (size_t i = 0; i < f.terms.size(); ++i) {
-      if (i + kPrefetchAhead < f.terms.size()) df.Prefetch(f.terms[i + kPrefetchAhead].id);
+      if (i + 2 * kPrefetchAhead < f.terms.size()) df.Prefetch(f.terms[i + 2 * kPrefetchAhead].id);
       TermStat& ts = df[f.terms[i].id];
       ++ts.df;
       if (ts.src == 0) ts.src = tag;
@@ -380,7 +381,7 @@ struct StoryClustererState {
         if (ts.src_df != 0xFFFF) ++ts.src_df;
       } else {
         const uint64_t key = SourceDf::Key(source, f.terms[i].id);
-        if (count_keys.size() < kPrefetchAhead) source_df.Prefetch(key);
+        source_df.Prefetch(key);
         count_keys.push_back(key);
       }
     }

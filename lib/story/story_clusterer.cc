@@ -180,6 +180,67 @@ inline float Dot(const SparseVec& a, const SparseVec& b) {
   return sum;
 }
 
+// Lookup table of one sparse vector's entries for dot products with several others:
+// Dot(b) == ::Dot(a, b) bit for bit (the products of the common indices summed in index order,
+// in float, a's value first), in one pass over b: a bitmap filter, computed for all of b's
+// entries without branches (a hit is unpredictable), then a probe for those that pass.
+class VecTable {
+ public:
+  void Build(const SparseVec& a) {
+    for (uint32_t h : used_) slots_[h].id = kFree;
+    used_.clear();
+    std::fill(std::begin(filter_), std::end(filter_), 0);
+    size_t want = 16;
+    while (want < 4 * static_cast<size_t>(a.nonZeros())) want *= 2;
+    if (slots_.size() < want) slots_.assign(want, Slot{kFree, 0});
+    mask_ = slots_.size() - 1;
+    for (SparseVec::InnerIterator it(a); it; ++it) {
+      const uint64_t id = static_cast<uint64_t>(it.index());
+      size_t h = Home(id);
+      while (slots_[h].id != kFree) h = (h + 1) & mask_;
+      slots_[h] = Slot{id, it.value()};
+      used_.push_back(static_cast<uint32_t>(h));
+      filter_[Bit(id) / 64] |= uint64_t{1} << (Bit(id) % 64);
+    }
+  }
+  float Dot(const SparseVec& b) {
+    const int64_t* idx = b.innerIndexPtr();
+    const float* val = b.valuePtr();
+    const size_t n = static_cast<size_t>(b.nonZeros());
+    if (pos_.size() < n) pos_.resize(n);
+    uint32_t* pos = pos_.data();
+    size_t m = 0;
+    for (size_t k = 0; k < n; ++k) {
+      const size_t bit = Bit(static_cast<uint64_t>(idx[k]));
+      pos[m] = static_cast<uint32_t>(k);
+      m += filter_[bit / 64] >> (bit % 64) & 1;
+    }
+    float sum = 0;
+    for (size_t j = 0; j < m; ++j) {
+      const uint32_t k = pos[j];
+      const uint64_t id = static_cast<uint64_t>(idx[k]);
+      size_t h = Home(id);
+      while (slots_[h].id != id && slots_[h].id != kFree) h = (h + 1) & mask_;
+      if (slots_[h].id == id) sum += slots_[h].w * val[k];
+    }
+    return sum;
+  }
+
+ private:
+  static constexpr uint64_t kFree = ~uint64_t{0};
+  static constexpr size_t kBits = 4096;
+  struct Slot {
+    uint64_t id;
+    float w;
+  };
+  static size_t Bit(uint64_t id) { return (id >> 40) & (kBits - 1); }
+  size_t Home(uint64_t id) const { return (id ^ (id >> 29)) & mask_; }
+  std::vector<Slot> slots_;
+  std::vector<uint32_t> used_, pos_;
+  uint64_t filter_[kBits / 64] = {};
+  size_t mask_ = 0;
+};
+
 // A SparseVec that moves by swapping. Eigen 3.4's SparseVector has no move constructor, so
 // without this a std::vector<Story> deep-copies every centroid each time it grows.
 struct Centroid : SparseVec {
@@ -703,6 +764,7 @@ struct StoryClustererState {
   static constexpr uint32_t kFilterBits = 4096;
   std::vector<DocEntry> doc_table;
   std::vector<uint32_t> score_pos;  // Score's scratch
+  VecTable pair_table;              // MaybeMerge's and BestAbsorber's scratch
   std::vector<uint32_t> doc_table_used;
   uint64_t doc_filter[kFilterBits / 64] = {};
 
@@ -1134,6 +1196,7 @@ struct StoryClustererState {
                         return x.first > y.first || (x.first == y.first && x.second < y.second);
                       });
     size_t tried = 0;
+    uint32_t table_of = StoryClusterer::kNone;  // the story whose centroid is in pair_table
     for (const auto& [doc_score, ti] : candidates) {
       if (doc_score < 0.5 * opt.threshold || tried >= kMaxTried) break;
       ++tried;
@@ -1145,7 +1208,11 @@ struct StoryClustererState {
       if (a.norm <= 0 || b.norm <= 0) continue;
       int64_t gap = SpanGap(a, b);
       if (gap > opt.window_seconds) continue;
-      double cos = Dot(a.centroid, b.centroid) / (double{a.norm} * b.norm);
+      if (table_of != si) {
+        pair_table.Build(a.centroid);
+        table_of = si;
+      }
+      double cos = pair_table.Dot(b.centroid) / (double{a.norm} * b.norm);
       cos *= Decay(gap);
       if (cos < opt.merge_threshold) continue;
       // The older story (earlier anchor) survives.
@@ -1155,6 +1222,7 @@ struct StoryClustererState {
       } else {
         Merge(t, si);
       }
+      table_of = StoryClusterer::kNone;  // si's centroid changed
     }
     return si;
   }
@@ -1255,6 +1323,7 @@ struct StoryClustererState {
     }
     uint32_t best = StoryClusterer::kNone;
     double best_score = 0;
+    bool table_ready = false;
     for (uint32_t si : touched) {
       const Story& s = stories[si];
       if (hits[si] < 2 || s.parent != si || s.size < min_size) continue;
@@ -1266,7 +1335,15 @@ struct StoryClustererState {
               opt.window_seconds) {
         continue;
       }
-      const double score = PairScore(f, s);
+      // PairScore(f, s), with f's centroid in pair_table.
+      double score = 0;
+      if (f.norm > 0 && s.norm > 0 && SpanGap(f, s) <= opt.window_seconds) {
+        if (!table_ready) {
+          pair_table.Build(f.centroid);
+          table_ready = true;
+        }
+        score = pair_table.Dot(s.centroid) / (double{f.norm} * s.norm) * Decay(SpanGap(f, s));
+      }
       if (score < opt.absorb_threshold) continue;
       if (best == StoryClusterer::kNone || score > best_score ||
           (score == best_score && s.anchor < stories[best].anchor)) {

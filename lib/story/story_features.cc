@@ -148,6 +148,7 @@ struct StoryFeaturizerState {
   size_t cache_count = 0;          // tokens in `cache`
   uint32_t cache_epoch = 0;        // changed whenever entries move (grow, evict)
   std::vector<uint64_t> hashes;    // Featurize: hash of each title token, then body token
+  static constexpr size_t kPrefetchAhead = 16;
 
   void EmitString(StoryFeatures* out, std::string_view spelling, uint64_t id) {
     out->new_strings.emplace_back(spelling);
@@ -339,14 +340,25 @@ struct StoryFeaturizerState {
     }
   }
 
-  // StoryTermizer::ForEachTerm over `tok`, each term counted in `part`. hs[i] is the hash of
-  // tok[i] (if there is a cache). Requires room for tok.size() more records in recs.
+  // StoryTermizer::ForEachTerm over `tok`, each term counted in `part`. hashes[h0 + i] is the
+  // hash of tok[i] (if the document uses the cache). Requires room for tok.size() more records
+  // in recs.
   template <Part part>
-  void AddTokens(std::span<const std::string_view> tok, const uint64_t* hs) {
+  void AddTokens(std::span<const std::string_view> tok, size_t h0) {
     StoryTermizer::MonthState month_state;
     const bool cached = doc_cached;
+    const uint64_t* hs = hashes.data() + (cached ? h0 : 0);
     size_t i = 0;
     while (i < tok.size()) {
+      // The home slot of the token kPrefetchAhead on (in this part or the next) is prefetched
+      // again: of the hundreds of prefetches issued before the document's lookups, those the
+      // CPU could not keep in flight are lost (measured: -10% time when the body's hashes are
+      // given, -2% when Featurize makes them).
+      if (cached && h0 + i + kPrefetchAhead < hashes.size()) {
+        const size_t p = HomeOf(MetaOf(hs[i + kPrefetchAhead]), cache.size() - 1);
+        __builtin_prefetch(&meta[p]);
+        __builtin_prefetch(&cache[p]);
+      }
       const std::string_view t = tok[i];
       CachedToken* e = cached && Cacheable(t) ? Lookup(t, hs[i]) : nullptr;
       const TokenInfo* ti = nullptr;
@@ -534,9 +546,9 @@ void StoryFeaturizer::Featurize(std::string_view title,
       s.HashAndPrefetch(body_tokens, hash_seed, s.hashes.data() + nt);
     }
   }
-  s.AddTokens<State::kTitle>(s.title_tokens, s.hashes.data());
-  s.AddTokens<State::kLead>(body_tokens.first(lead), s.hashes.data() + nt);
-  s.AddTokens<State::kBody>(body_tokens.subspan(lead), s.hashes.data() + nt + lead);
+  s.AddTokens<State::kTitle>(s.title_tokens, 0);
+  s.AddTokens<State::kLead>(body_tokens.first(lead), nt);
+  s.AddTokens<State::kBody>(body_tokens.subspan(lead), nt + lead);
   s.Finish(out);
 }
 

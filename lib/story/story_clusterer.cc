@@ -1070,17 +1070,38 @@ struct StoryClustererState {
     const float* vc = s.centroid.valuePtr();
     const size_t nc = static_cast<size_t>(s.centroid.nonZeros());
     const size_t m = std::min<size_t>(opt.index_terms, nc);
-    // The top m as a set (a strict total order: the same set as a sort), in id order.
+    // The top m as a set (a strict total order: the same set as a sort), in id order. If at
+    // least m entries are not lighter than the lightest posted-by-rank entry of the last call
+    // (the floor; centroid weights only grow while a story is active, so this is the usual
+    // case), the top m are among them: only their positions (found without branches) are
+    // looked at.
     TopK top{-std::numeric_limits<float>::infinity(), 0};  // takes everything
+    if (index_pos.size() < nc) index_pos.resize(nc);
+    uint32_t* cand = index_pos.data();
+    size_t nk = 0;
     if (m < nc) {
-      index_weights.assign(vc, vc + nc);
+      const float fw = s.index_w;
+      const int64_t fid = s.index_id;
+      for (size_t k = 0; k < nc; ++k) {
+        cand[nk] = static_cast<uint32_t>(k);
+        nk += (vc[k] > fw) | ((vc[k] == fw) & (ic[k] <= fid));
+      }
+    }
+    if (nk < m) {  // all entries
+      nk = nc;
+      for (size_t k = 0; k < nc; ++k) cand[k] = static_cast<uint32_t>(k);
+    }
+    if (m < nc) {
+      index_weights.resize(nk);
+      for (size_t j = 0; j < nk; ++j) index_weights[j] = vc[cand[j]];
       top = SelectTopK(&index_weights, m);
     }
     s.index_w = 0;
     s.index_id = std::numeric_limits<int64_t>::max();
     index_new.clear();
     size_t pos = 0;  // s.posted (sorted) is walked along
-    for (size_t k = 0; k < nc; ++k) {
+    for (size_t j = 0; j < nk; ++j) {
+      const size_t k = cand[j];
       if (!top.Take(vc[k])) continue;
       if (m < nc) {  // the lightest of the top m: the last one taken of weight t
         if (vc[k] == top.t) {
@@ -1107,6 +1128,7 @@ struct StoryClustererState {
     }
   }
   std::vector<float> index_weights;  // IndexStory's scratch
+  std::vector<uint32_t> index_pos;
   std::vector<uint64_t> index_new;
 
   void AddToStory(uint32_t si, int64_t date, uint32_t source, bool new_group) {

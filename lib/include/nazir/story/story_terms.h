@@ -92,9 +92,10 @@ struct StoryTermOptions {
   // remembers what it made of a token (dropped or not, term id, clitic candidate id) so that a
   // repeated token costs one hash lookup instead of the list lookups, stemming, skeleton and
   // hashing. When full, the tokens not seen again since they were cached are evicted. Memory:
-  // at most 128 bytes per entry, 8 MB per featurizer (so per thread) for the default 2^16;
-  // on SaudiNewsNet that misses ~8% of tokens (an unbounded cache: ~5%). Speed only: the
-  // features are the same for any value. 0 = no cache.
+  // at most 136 bytes per entry (two 68-byte slots: the table is at most half full), 8.5 MiB
+  // per featurizer (so per thread) for the default 2^16; on SaudiNewsNet that misses ~8% of
+  // tokens (an unbounded cache: ~5%). Speed only: the features are the same for any value.
+  // 0 = no cache.
   size_t token_cache_entries = size_t{1} << 16;
 
   // InvalidArgument if max_body_tokens > 1'000'000, token_cache_entries > 2^26 or the

@@ -340,6 +340,10 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path) {
     return corrupt("truncated header");
   }
   if (absl::Status s = options.Validate(); !s.ok()) return corrupt(s.message());
+  // Whether the sketches carried story features is not in the options record:
+  // the fingerprint's story part is empty when they did not (an index saved
+  // by `nazir cluster --no-stories`), and the engine must sketch the same way.
+  options.sketch.story_features = fp_string.find(";story=;") == std::string::npos;
   NAZIR_ASSIGN_OR_RETURN(auto engine, Create(options));
   internal::EngineState& m = *engine->impl_;
   if (m.fingerprint.ToString() != fp_string || m.digest != digest) {

@@ -291,6 +291,14 @@ TEST(CliTest, ExportWritesTheIndexAsItStands) {
   EXPECT_EQ(Slurp(st2), Slurp(st3));
   EXPECT_EQ(Lines(e2.out).size(), 4u);
 
+  // An index saved without stories reopens too (it used to be refused).
+  std::remove(index2.c_str());
+  CliRun ns = Nazir("cluster --quiet --no-stories " + in + " -o " + out1 + " --save " + index2);
+  ASSERT_EQ(ns.status, 0) << ns.err;
+  CliRun ens = Nazir("export --quiet --index " + index2);
+  ASSERT_EQ(ens.status, 0) << ens.err;
+  EXPECT_EQ(ens.out, Slurp(out1));
+
   EXPECT_EQ(Nazir("export").status, 2) << "--index is required";
   EXPECT_EQ(Nazir("export --index " + index + " " + in).status, 2) << "no INPUT";
   CliRun missing = Nazir("export --index " + Temp("no_such.nzi"));

@@ -143,12 +143,9 @@ int Run(int argc, char** argv) {
   const ReaderOptions ro = reader_flags.Options();
   auto reader = CorpusReader::Open(input, ro);
   if (!reader.ok()) return Fail(reader.status());
-  FILE* out = stdout;
-  if (!output.empty() && output != "-") {
-    auto f = OpenOutput(output);
-    if (!f.ok()) return Fail(f.status());
-    out = *f;
-  }
+  absl::StatusOr<FILE*> opened = OpenOutputOrStdout(output);
+  if (!opened.ok()) return Fail(opened.status());
+  FILE* out = *opened;
 
   const int nthreads = threads > 0 ? static_cast<int>(threads) : omp_get_max_threads();
   std::vector<Sketcher> sketchers;
@@ -196,7 +193,7 @@ int Run(int argc, char** argv) {
   reporter.Report(&issues);
   progress.Finish();
   if (!reader->status().ok()) return Fail(reader->status());
-  if (absl::Status st = CloseOutput(out, output.empty() ? "stdout" : output); !st.ok()) {
+  if (absl::Status st = CloseOutput(out, OutputName(output)); !st.ok()) {
     return Fail(st);
   }
   const double add_seconds = progress.Seconds() - open_seconds;

@@ -177,11 +177,9 @@ int Run(int argc, char** argv) {
   auto reader = CorpusReader::Open(input, ro);
   if (!reader.ok()) return Fail(reader.status());
 
-  FILE* out = stdout;
-  if (!f.output.empty() && f.output != "-") {
-    out = std::fopen(f.output.c_str(), "w");
-    if (!out) return Fail(absl::UnavailableError("cannot open " + f.output + " for writing"));
-  }
+  absl::StatusOr<FILE*> opened = OpenOutputOrStdout(f.output);
+  if (!opened.ok()) return Fail(opened.status());
+  FILE* out = *opened;
 
   const int threads = f.threads > 0 ? static_cast<int>(f.threads) : omp_get_max_threads();
   options->threads = threads;
@@ -281,8 +279,7 @@ int Run(int argc, char** argv) {
 
   // Output, in input order.
   const Engine& e = **engine;
-  if (absl::Status st = WriteAssignments(e, out, f.output.empty() ? "stdout" : f.output);
-      !st.ok()) {
+  if (absl::Status st = WriteAssignments(e, out, OutputName(f.output)); !st.ok()) {
     return Fail(st);
   }
   if (!f.pairs.empty()) {

@@ -55,12 +55,9 @@ int Run(int argc, char** argv) {
   if (settle) (*engine)->SettleStories();
   const Engine& e = **engine;
 
-  FILE* out = stdout;
-  if (!output.empty() && output != "-") {
-    auto f = OpenOutput(output);
-    if (!f.ok()) return Fail(f.status());
-    out = *f;
-  }
+  absl::StatusOr<FILE*> opened = OpenOutputOrStdout(output);
+  if (!opened.ok()) return Fail(opened.status());
+  FILE* out = *opened;
   std::string line;
   uint64_t written = 0;
   for (uint32_t slot = 0; slot < e.num_slots(); ++slot) {
@@ -70,7 +67,7 @@ int Run(int argc, char** argv) {
     std::fwrite(line.data(), 1, line.size(), out);
     ++written;
   }
-  if (absl::Status st = CloseOutput(out, output.empty() ? "stdout" : output); !st.ok()) {
+  if (absl::Status st = CloseOutput(out, OutputName(output)); !st.ok()) {
     return Fail(st);
   }
   if (!stories.empty()) {

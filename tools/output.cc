@@ -82,6 +82,15 @@ absl::StatusOr<FILE*> OpenOutput(const std::string& path) {
   return f;
 }
 
+absl::StatusOr<FILE*> OpenOutputOrStdout(const std::string& path) {
+  if (path.empty() || path == "-") return stdout;
+  return OpenOutput(path);
+}
+
+std::string OutputName(const std::string& path) {
+  return path.empty() || path == "-" ? "stdout" : path;
+}
+
 absl::Status CloseOutput(FILE* f, const std::string& name) {
   if (f != stdout ? std::fclose(f) != 0 : (std::fflush(f) != 0 || std::ferror(f))) {
     return absl::DataLossError("error writing " + name);

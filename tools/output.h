@@ -42,6 +42,10 @@ void AddReaderFlags(ArgParser* p, ReaderFlags* flags);
 
 // fopen for writing; UnavailableError naming the path.
 absl::StatusOr<FILE*> OpenOutput(const std::string& path);
+// The -o/--output of a command: stdout if `path` is empty or "-", else
+// OpenOutput(path). OutputName says which, for CloseOutput's errors.
+absl::StatusOr<FILE*> OpenOutputOrStdout(const std::string& path);
+std::string OutputName(const std::string& path);
 // Closes (or, for stdout, flushes) `f`; DataLossError naming `name` if any
 // write failed.
 absl::Status CloseOutput(FILE* f, const std::string& name);

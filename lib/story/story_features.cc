@@ -22,7 +22,10 @@ uint64_t HashTerm(std::string_view term) {
 }
 
 std::string_view Skeleton(std::string_view term, std::string* buf) {
-  if (!IsArabicWord(term)) return term;
+  return IsArabicWord(term) ? ArabicSkeleton(term, buf) : term;
+}
+
+std::string_view ArabicSkeleton(std::string_view term, std::string* buf) {
   std::string_view t = term;
   // Transliterated "-ia" ending (سوريا, روسيا) and the nisba -iya (سورية) that survives when
   // stemming is off: dropped when >= 3 letters remain.
@@ -208,7 +211,7 @@ struct StoryFeaturizerState {
   }
 
   static bool SameKey(const CachedToken& e, std::string_view token) {
-    return e.key_len == token.size() && std::memcmp(e.key, token.data(), token.size()) == 0;
+    return e.key_len == token.size() && SameBytes(e.key, token);
   }
 
   // Puts the entry of meta word m (from a slot that is no longer its) at the first free slot
@@ -304,13 +307,20 @@ struct StoryFeaturizerState {
     ++cache_count;
     const TokenInfo* ti = termizer.Find(token);
     if (ti != nullptr && !ti->months.empty()) e.flags |= kMonth;
-    std::string_view term;
-    if (!termizer.PlainTerm(token, ti, &term)) {
+    // TermIds(PlainTerm(token)) without looking up or testing again what is known already.
+    std::string_view term, candidate;
+    bool arabic;
+    if (!termizer.PlainTermAndCandidate(token, ti, &term, &arabic, &candidate, &clitic_buf)) {
       e.flags |= kSkip;
     } else {
       e.term_off = static_cast<uint8_t>(term.data() - token.data());
       e.term_len = static_cast<uint8_t>(term.size());
-      TermIds(term, &e.id, &e.alt_id);
+      e.id = HashTerm(fold && arabic ? ArabicSkeleton(term, &skeleton_buf) : term);
+      e.alt_id = StoryFeatures::kNoAlt;
+      if (!candidate.empty()) {  // an Arabic word
+        const uint64_t aid = HashTerm(fold ? ArabicSkeleton(candidate, &skeleton_buf) : candidate);
+        if (aid != e.id) e.alt_id = aid;
+      }
       if (!emit) e.flags |= kEmitted;
       if (e.alt_id == StoryFeatures::kNoAlt) e.flags |= kAltEmitted;
     }

@@ -89,11 +89,11 @@ StoryTermizer::StoryTermizer(StoryTermOptions options,
 absl::StatusOr<StoryTermizer> StoryTermizer::Create(const StoryTermOptions& options) {
   NAZIR_RETURN_IF_ERROR(options.Validate());
   NAZIR_ASSIGN_OR_RETURN(Normalizer norm, Normalizer::Create(options.normalizer));
-  auto tables = std::make_shared<StoryTermTables>();
+  absl::flat_hash_map<std::string, TokenInfo> info;
   auto add_words = [&](auto&& list, auto&& apply) {
     for (const auto& raw : list) {
       std::vector<std::string> words = Words(norm.Normalize(std::string_view(raw)));
-      if (words.size() == 1) apply(tables->info[words[0]]);
+      if (words.size() == 1) apply(info[words[0]]);
     }
   };
   if (options.stopwords.has_value()) {
@@ -112,7 +112,7 @@ absl::StatusOr<StoryTermizer> StoryTermizer::Create(const StoryTermOptions& opti
       return absl::InternalError(absl::StrCat("bad month phrase ", ToAbsl(m.phrase)));
     }
     MonthEntry e{words.size() == 2 ? words[1] : std::string(), m.month, m.ambiguous};
-    auto& months = tables->info[words[0]].months;
+    auto& months = info[words[0]].months;
     bool dup = false;
     for (const MonthEntry& x : months) dup |= x.second == e.second;
     if (dup) continue;  // e.g. أبريل / إبريل coincide after ar-nd-1
@@ -123,6 +123,8 @@ absl::StatusOr<StoryTermizer> StoryTermizer::Create(const StoryTermOptions& opti
       months.insert(months.begin(), std::move(e));
     }
   }
+  auto tables = std::make_shared<StoryTermTables>();
+  tables->words = internal::WordTable(info);
   return StoryTermizer(options, std::move(tables));
 }
 
@@ -132,9 +134,7 @@ void StoryTermizer::Terms(std::span<const std::string_view> nd_tokens,
 }
 
 const TokenInfo* StoryTermizer::Find(std::string_view token) const {
-  const auto& info = tables_->info;
-  auto it = info.find(ToAbsl(token));
-  return it == info.end() ? nullptr : &it->second;
+  return tables_->words.Find(token);
 }
 
 bool StoryTermizer::PlainTerm(std::string_view token, const TokenInfo* ti,
@@ -215,14 +215,44 @@ void StoryTermizer::ForEachTerm(std::span<const std::string_view> tok,
   }
 }
 
+bool StoryTermizer::PlainTermAndCandidate(std::string_view token, const TokenInfo* ti,
+                                          std::string_view* term, bool* arabic,
+                                          std::string_view* candidate, std::string* buf) const {
+  if (ti != nullptr && ti->stop) return false;
+  *arabic = internal::IsArabicWord(token);
+  if (*arabic && token.size() == 2) return false;  // IsSingleArabicLetter
+  *candidate = {};
+  if (!options_.stem || !*arabic) {  // CliticCandidate: nothing for non-words or unstemmed
+    *term = token;
+    return true;
+  }
+  // The stem of an Arabic word is an Arabic word (whole letters removed, >= 2 left).
+  const internal::WordTable& words = tables_->words;
+  int stem_protected;
+  *term = internal::LightStemKnown(
+      token, ti != nullptr && ti->protect,
+      [&words](std::string_view t) {
+        const TokenInfo* p = words.Find(t);
+        return p != nullptr && p->protect;
+      },
+      &stem_protected);
+  *candidate = ArabicCliticCandidate(*term, stem_protected, buf);
+  return true;
+}
+
 std::string_view StoryTermizer::CliticCandidate(std::string_view term, std::string* buf) const {
   if (!options_.stem || !internal::IsArabicWord(term)) return {};
-  const auto& info = tables_->info;
-  auto is_protected = [&info](std::string_view t) {
-    auto it = info.find(ToAbsl(t));
-    return it != info.end() && it->second.protect;
+  return ArabicCliticCandidate(term, -1, buf);
+}
+
+std::string_view StoryTermizer::ArabicCliticCandidate(std::string_view term, int term_protected,
+                                                      std::string* buf) const {
+  const internal::WordTable& words = tables_->words;
+  auto is_protected = [&words](std::string_view t) {
+    const TokenInfo* p = words.Find(t);
+    return p != nullptr && p->protect;
   };
-  if (is_protected(term)) return {};
+  if (term_protected < 0 ? is_protected(term) : term_protected != 0) return {};
   static constexpr std::string_view kPrefixes[] = {"ب", "ل", "ف", "ك"};
   static constexpr std::string_view kSuffixes[] = {"نا", "هم", "كم", "ها"};
   // One clitic: a suffix if the term has one (لحمتنا: ل here is part of the word), else a

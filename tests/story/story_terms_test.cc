@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -15,6 +16,8 @@
 
 #include "nazir/normalize/tokenizer.h"
 #include "nazir/story/story_features.h"
+
+#include "story/internal.h"
 
 namespace nazir {
 namespace {
@@ -175,6 +178,109 @@ TEST(StoryTermsLists, BuiltInListsAreNonTrivialAndLoad) {
   EXPECT_GT(DefaultStoryStopwords().size(), 200u);
   EXPECT_GT(DefaultStoryProtectedTerms().size(), 100u);
   EXPECT_FALSE(LoadWordList("/nonexistent/list.txt").ok());
+}
+
+// Hashes for internal::BasicWordTable that put every word of a length (LengthOnlyHash) or
+// every word (ConstantHash) in one probe run with one tag, so that Find compares keys and bytes
+// on every probe.
+struct LengthOnlyHash {
+  uint64_t operator()(const internal::WordKey& k) const { return k.len * 0x9E3779B97F4A7C15u; }
+};
+struct ConstantHash {
+  uint64_t operator()(const internal::WordKey&) const { return 0; }
+};
+
+// internal::BasicWordTable<Hash> (StoryTermizer's list lookups) against an absl map of the
+// same words: every word is found with its own TokenInfo; near misses (one byte changed at each
+// position, prefixes, suffixes, one byte more or in front, the word doubled) are found only if
+// they are list words themselves.
+template <typename Hash = internal::WordKeyHash>
+void CheckWordTable(const std::vector<std::string>& list) {
+  absl::flat_hash_map<std::string, internal::TokenInfo> words;
+  for (size_t i = 0; i < list.size(); ++i) {
+    internal::TokenInfo& ti = words[list[i]];
+    ti.stop = i % 2 == 0;
+    ti.protect = i % 3 == 0;
+    ti.months.push_back({std::to_string(i), static_cast<int>(i % 12) + 1, false});
+  }
+  const internal::BasicWordTable<Hash> table(words);
+  ASSERT_EQ(table.size(), words.size());
+  const std::set<std::string> in(list.begin(), list.end());
+  auto check = [&](const std::string& probe) {
+    const internal::TokenInfo* ti = table.Find(probe);
+    auto it = words.find(probe);
+    if (it == words.end()) {
+      EXPECT_EQ(ti, nullptr) << "found a word not in the list: " << probe;
+      return;
+    }
+    ASSERT_NE(ti, nullptr) << "list word not found: " << probe;
+    EXPECT_EQ(ti->stop, it->second.stop) << probe;
+    EXPECT_EQ(ti->protect, it->second.protect) << probe;
+    ASSERT_EQ(ti->months.size(), it->second.months.size()) << probe;
+    EXPECT_EQ(ti->months[0].second, it->second.months[0].second) << probe;
+  };
+  for (const std::string& w : in) {
+    check(w);
+    for (size_t i = 0; i < w.size(); ++i) {
+      for (int delta : {1, -1, 0x40, 0x80}) {
+        std::string v = w;
+        v[i] = static_cast<char>(v[i] + delta);
+        check(v);
+      }
+      check(w.substr(0, i));
+      check(w.substr(i + 1));
+    }
+    check(w + "x");
+    check(w + w);
+    check("\xD9" + w);
+  }
+}
+
+TEST(StoryWordTable, FindsExactlyTheListWords) {
+  // The built-in lists as the termizer stores them (normalized with ar-nd-1) ...
+  auto norm = Normalizer::Create();
+  ASSERT_TRUE(norm.ok());
+  std::vector<std::string> list;
+  for (auto l : {DefaultStoryStopwords(), DefaultStoryProtectedTerms()}) {
+    for (std::string_view w : l) list.push_back(norm->Normalize(w));
+  }
+  CheckWordTable(list);
+  // ... and synthetic words of every length 0..40 (every branch of WordKey: 1-3, 4-7, 8-16,
+  // > 16 bytes), with shared heads and tails (the table hashes only a long word's first and
+  // last 8 bytes).
+  std::vector<std::string> synth;
+  for (size_t n = 0; n <= 40; ++n) {
+    synth.push_back(std::string(n, 'a'));
+    std::string mid(n, 'b');
+    if (n > 0) mid[n / 2] = 'c';
+    synth.push_back(mid);
+    if (n >= 2) synth.push_back("a" + std::string(n - 2, 'b') + "a");
+  }
+  CheckWordTable(synth);
+  CheckWordTable<LengthOnlyHash>(list);
+  CheckWordTable<LengthOnlyHash>(synth);
+  CheckWordTable<ConstantHash>(synth);
+  CheckWordTable({});
+  CheckWordTable({""});
+}
+
+// internal::SameBytes (the token cache's key compare) against std::string_view ==, for every
+// length 0..40 (the cache holds tokens of up to 40 bytes): equal bytes, and one byte changed at
+// each position.
+TEST(StorySameBytes, EqualsMemcmp) {
+  for (size_t n = 0; n <= 40; ++n) {
+    std::string key(n, '\0');
+    for (size_t i = 0; i < n; ++i) key[i] = static_cast<char>(0xD8 + i * 7);
+    const std::string token = key;  // another buffer
+    EXPECT_TRUE(internal::SameBytes(key.data(), token)) << n;
+    for (size_t i = 0; i < n; ++i) {
+      for (int delta : {1, 0x80}) {
+        std::string other = token;
+        other[i] = static_cast<char>(other[i] + delta);
+        EXPECT_FALSE(internal::SameBytes(key.data(), other)) << n << " " << i;
+      }
+    }
+  }
 }
 
 TEST(StoryTermsOptions, Validate) {

@@ -149,6 +149,19 @@ class StoryTermizer {
   bool PlainTerm(std::string_view token, const internal::TokenInfo* ti,
                  std::string_view* term) const;
 
+  // PlainTerm and then CliticCandidate of its term, for StoryFeaturizer's cache misses: the
+  // same results, but the token's entry ti, its protection and whether it is an Arabic word
+  // are looked up and tested once. If the token is kept: *term as PlainTerm, *arabic =
+  // IsArabicWord(*term), *candidate = CliticCandidate(*term, buf).
+  bool PlainTermAndCandidate(std::string_view token, const internal::TokenInfo* ti,
+                             std::string_view* term, bool* arabic, std::string_view* candidate,
+                             std::string* buf) const;
+
+  // CliticCandidate of an Arabic word `term` that is protected iff term_protected (1 yes,
+  // 0 no, -1 look it up).
+  std::string_view ArabicCliticCandidate(std::string_view term, int term_protected,
+                                         std::string* buf) const;
+
   // C1 state of one walk over a token sequence.
   struct MonthState {
     int last_month = 0;  // month of the phrase that ended at last_end

@@ -196,7 +196,12 @@ class Engine {
  public:
   static absl::StatusOr<std::unique_ptr<Engine>> Create(const EngineOptions& options);
   // Reopens a file written by Save(). The options and fingerprint come from
-  // the file. DataLoss if the file is corrupt or not a nazir index.
+  // the file. DataLoss if the file is corrupt or not a nazir index;
+  // FailedPrecondition for another file format version, or, naming both
+  // fingerprints, if this build would sketch differently (another normalizer
+  // or ICU version, hash version, or story-term options other than the
+  // defaults: EngineOptions::sketch.story_terms is not saved, so an index
+  // made with custom StoryTermOptions cannot be reopened yet).
   static absl::StatusOr<std::unique_ptr<Engine>> Open(const std::string& path);
   ~Engine();
 

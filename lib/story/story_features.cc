@@ -327,26 +327,20 @@ struct StoryFeaturizerState {
     return &e;
   }
 
+  // Prefetches the home slot (meta word and entry) of a token hashed to h.
+  void PrefetchSlot(uint64_t h) const {
+    const size_t p = HomeOf(MetaOf(h), cache.size() - 1);
+    __builtin_prefetch(&meta[p]);
+    __builtin_prefetch(&cache[p]);
+  }
+
   // out[i] = XXH3_64bits_withSeed(tok[i], seed), prefetching the home slot of each. Flattened:
   // XXH3 inlined is about twice as fast on tokens.
   [[gnu::flatten]] void HashAndPrefetch(std::span<const std::string_view> tok, uint64_t seed,
                                         uint64_t* out) {
-    const size_t mask = cache.size() - 1;
     for (size_t k = 0; k < tok.size(); ++k) {
-      const uint64_t h = XXH3_64bits_withSeed(tok[k].data(), tok[k].size(), seed);
-      out[k] = h;
-      const size_t p = HomeOf(MetaOf(h), mask);
-      __builtin_prefetch(&meta[p]);
-      __builtin_prefetch(&cache[p]);
-    }
-  }
-
-  void Prefetch(std::span<const uint64_t> hs) {
-    const size_t mask = cache.size() - 1;
-    for (uint64_t h : hs) {
-      const size_t p = HomeOf(MetaOf(h), mask);
-      __builtin_prefetch(&meta[p]);
-      __builtin_prefetch(&cache[p]);
+      out[k] = XXH3_64bits_withSeed(tok[k].data(), tok[k].size(), seed);
+      PrefetchSlot(out[k]);
     }
   }
 
@@ -364,11 +358,7 @@ struct StoryFeaturizerState {
       // again: of the hundreds of prefetches issued before the document's lookups, those the
       // CPU could not keep in flight are lost (measured: -10% time when the body's hashes are
       // given, -2% when Featurize makes them).
-      if (cached && h0 + i + kPrefetchAhead < hashes.size()) {
-        const size_t p = HomeOf(MetaOf(hs[i + kPrefetchAhead]), cache.size() - 1);
-        __builtin_prefetch(&meta[p]);
-        __builtin_prefetch(&cache[p]);
-      }
+      if (cached && h0 + i + kPrefetchAhead < hashes.size()) PrefetchSlot(hs[i + kPrefetchAhead]);
       const std::string_view t = tok[i];
       CachedToken* e = cached && Cacheable(t) ? Lookup(t, hs[i]) : nullptr;
       const TokenInfo* ti = nullptr;
@@ -546,12 +536,14 @@ void StoryFeaturizer::Featurize(std::string_view title,
   if (s.doc_cached) {
     // The hashes of the tokens, and a prefetch of each one's home slot as it is known: the
     // cache is larger than the CPU caches, so the lookups find their lines loaded instead of
-    // waiting for each in turn.
+    // waiting for each in turn. Given body hashes are copied behind the title's so that the
+    // prefetches ahead in AddTokens run on from the title into the body (reading them in place
+    // measured ~1% slower on BM_FeaturizeHashed).
     s.hashes.resize(nt + nb);
     s.HashAndPrefetch(s.title_tokens, hash_seed, s.hashes.data());
     if (body_token_hashes.size() == body_tokens_all) {
       std::copy_n(body_token_hashes.begin(), nb, s.hashes.begin() + nt);
-      s.Prefetch(std::span(s.hashes).subspan(nt));
+      for (size_t k = nt; k < nt + nb; ++k) s.PrefetchSlot(s.hashes[k]);
     } else {
       s.HashAndPrefetch(body_tokens, hash_seed, s.hashes.data() + nt);
     }

@@ -1,6 +1,7 @@
 // The document vector of the story clusterer (internal/state.h, "Document vector"): term
 // weights (tf, idf with priors, source discount, df cut, burst, lead), the doc_terms heaviest
-// kept and scaled by the full vector's norm, and the query terms.
+// kept and scaled by the full vector's norm, and the query terms. internal/reference.h has the
+// same weighting written plainly; tests/story/vector_reference_test.cc compares the two.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>

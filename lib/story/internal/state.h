@@ -2,7 +2,8 @@
 // of lib/story/ that define its methods:
 //   story_term_stats.cc  corpus statistics: document counting (df, per-source df, spellings),
 //                        the burst clock, clitic reading
-//   story_vector.cc      the document vector (BuildVector, Fill)
+//   story_vector.cc      the document vector (BuildVector, Fill); reference.cc
+//                        (internal/reference.h) is a plain version that tests compare it with
 //   story_index.cc       the candidate index and scoring (IndexStory, FindStory, Score)
 //   story_centroid.cc    a story takes a document; centroid sums and truncation
 //   story_merge.cc       merging, absorbing, refining, retiring stories; Forget

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <thread>
 #include <vector>
@@ -88,6 +89,18 @@ bool FileExists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0;
 }
 
+// newest - days * 86400 (--keep-days), saturating at the smallest date: a
+// window longer than the representable past keeps everything, where the
+// overflowing product used to put the cut-off after every date.
+int64_t KeepDaysCutoff(int64_t newest, int64_t days) {
+  int64_t span = 0, cutoff = 0;
+  if (__builtin_mul_overflow(days, int64_t{86400}, &span) ||
+      __builtin_sub_overflow(newest, span, &cutoff)) {
+    return std::numeric_limits<int64_t>::min();
+  }
+  return cutoff;
+}
+
 int Fail(const absl::Status& s) {
   std::fprintf(stderr, "nazir add: %s\n", std::string(s.message()).c_str());
   return 1;
@@ -110,11 +123,14 @@ int Run(int argc, char** argv) {
            "seconds to wait for another nazir add updating the same index (< 0: no limit)");
   p.Int("keep-days", &keep_days,
         "after adding, remove articles dated more than this many days before the newest "
-        "one, so the saved index keeps a window (0 = keep everything)");
-  p.Int("threads", &threads, "threads that sketch ahead of the one-at-a-time assignment (0 = all)");
-  p.Int("batch-docs", &batch_docs, "documents read and sketched per batch");
+        "one, so the saved index keeps a window (0 = keep everything)",
+        0, kMaxInt64);
+  p.Int("threads", &threads, "threads that sketch ahead of the one-at-a-time assignment (0 = all)",
+        0, kMaxThreads);
+  p.Int("batch-docs", &batch_docs, "documents read and sketched per batch", 1, kMaxBatchDocs);
   AddReaderFlags(&p, &reader_flags);
-  p.Int("max-messages", &max_messages, "input problems printed per kind (all are counted)");
+  p.Int("max-messages", &max_messages, "input problems printed per kind (all are counted)", 0,
+        kMaxInt64);
   p.Bool("strict", &strict, "exit with status 1 if any input line had a problem");
   p.Bool("quiet", &quiet, "no summary line");
   if (int rc = p.Parse(argc, argv); rc >= 0) return rc;
@@ -199,10 +215,12 @@ int Run(int argc, char** argv) {
   const double add_seconds = progress.Seconds() - open_seconds;
   std::string retention;
   if (keep_days > 0 && (*engine)->NewestDate() != DocMeta::kNoDate) {
-    const int64_t cutoff = (*engine)->NewestDate() - keep_days * 86400;
+    const int64_t cutoff = KeepDaysCutoff((*engine)->NewestDate(), keep_days);
     const size_t removed = (*engine)->RemoveBefore(cutoff);
     retention = "; removed " + std::to_string(removed) + " docs dated before " +
-                FormatDateTime(cutoff) + " (--keep-days " + std::to_string(keep_days) + ")";
+                (cutoff == std::numeric_limits<int64_t>::min() ? std::string("any date")
+                                                               : FormatDateTime(cutoff)) +
+                " (--keep-days " + std::to_string(keep_days) + ")";
   }
   if (!no_save) {
     if (absl::Status st = (*engine)->Save(index); !st.ok()) return Fail(st);

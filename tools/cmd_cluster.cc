@@ -139,25 +139,32 @@ int Run(int argc, char** argv) {
          "assign articles one at a time in date order, as a feed would, instead of batch stars");
   p.Double("lsh-threshold", &f.lsh_threshold,
            "Jaccard similarity at which MinHash LSH candidate recall is >= 99%");
-  p.Int("shingle-size", &f.shingle_size, "words per shingle");
-  p.Int("num-perm", &f.num_perm, "MinHash permutations (multiple of 8)");
-  p.Int("seed", &f.seed, "hash seed");
-  p.Int("window", &f.window, "winnowing window for containment anchors (shingles)");
-  p.Int("min-tokens", &f.min_tokens, "documents with fewer words are flagged, never grouped");
+  // Ranges: the type each ends up in; EngineOptions::Validate checks the rest.
+  p.Int("shingle-size", &f.shingle_size, "words per shingle", 1, kMaxUint32);
+  p.Int("num-perm", &f.num_perm, "MinHash permutations (multiple of 8)", 1, kMaxUint32);
+  p.Int("seed", &f.seed, "hash seed", 0, kMaxInt64);
+  p.Int("window", &f.window, "winnowing window for containment anchors (shingles)", 1,
+        kMaxUint32);
+  p.Int("min-tokens", &f.min_tokens, "documents with fewer words are flagged, never grouped", 1,
+        kMaxUint32);
   p.Int("boilerplate-source-df", &f.source_df,
-        "a shingle in this many articles of one source is that source's boilerplate");
+        "a shingle in this many articles of one source is that source's boilerplate", 1,
+        kMaxUint32);
   p.Int("boilerplate-df", &f.global_df,
-        "a shingle in max(this, --boilerplate-fraction of all) articles is boilerplate");
+        "a shingle in max(this, --boilerplate-fraction of all) articles is boilerplate", 1,
+        kMaxUint32);
   p.Double("boilerplate-fraction", &f.global_fraction,
            "share of all articles above which a shingle is boilerplate");
   p.Int("df-width", &f.df_log2_width,
         "log2 of the number of boilerplate counters, one byte each (0 = from the input size: "
-        "~3 per word, 2^16..2^28; 2^25 when the size is unknown)");
-  p.Int("threads", &f.threads, "worker threads (0 = all cores)");
-  p.Int("batch-docs", &f.batch_docs, "documents sketched per parallel batch");
+        "~3 per word, 2^16..2^28; 2^25 when the size is unknown)",
+        0, kMaxInt32);
+  p.Int("threads", &f.threads, "worker threads (0 = all cores)", 0, kMaxThreads);
+  p.Int("batch-docs", &f.batch_docs, "documents sketched per parallel batch", 1, kMaxBatchDocs);
   p.String("hamza-mode", &f.hamza_mode, "hamza folding: hamza, seat or keep");
   AddReaderFlags(&p, &f.reader);
-  p.Int("max-messages", &f.max_messages, "input problems printed per kind (all are counted)");
+  p.Int("max-messages", &f.max_messages, "input problems printed per kind (all are counted)", 0,
+        kMaxInt64);
   p.Bool("strict", &f.strict, "exit with status 1 if any input line had a problem");
   p.Bool("quiet", &f.quiet, "no summary line");
   p.Bool("verbose", &f.verbose, "also print per-phase timings and memory use");

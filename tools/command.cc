@@ -1,6 +1,7 @@
 #include "command.h"
 
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -28,8 +29,9 @@ void ArgParser::String(const std::string& name, std::string* out, const std::str
   flags_[name] = {Kind::kString, out, help, short_name, out->empty() ? "" : *out};
   order_.push_back(name);
 }
-void ArgParser::Int(const std::string& name, int64_t* out, const std::string& help) {
-  flags_[name] = {Kind::kInt, out, help, 0, std::to_string(*out)};
+void ArgParser::Int(const std::string& name, int64_t* out, const std::string& help, int64_t min,
+                    int64_t max) {
+  flags_[name] = {Kind::kInt, out, help, 0, std::to_string(*out), min, max};
   order_.push_back(name);
 }
 void ArgParser::Double(const std::string& name, double* out, const std::string& help) {
@@ -121,15 +123,22 @@ int ArgParser::Parse(int argc, char** argv) {
         *static_cast<std::string*>(f.out) = value;
         break;
       case Kind::kInt: {
-        long long v = std::strtoll(value.c_str(), &end, 10);
-        if (errno || end == value.c_str() || *end)
-          return fail("option '--" + name + "' expects an integer, got '" + value + "'");
+        // strtoll saturates out-of-range values with ERANGE: refused here too.
+        const long long v = std::strtoll(value.c_str(), &end, 10);
+        if (errno || end == value.c_str() || *end || v < f.min || v > f.max) {
+          const std::string range = f.max == INT64_MAX
+                                        ? ">= " + std::to_string(f.min)
+                                        : "in [" + std::to_string(f.min) + ", " +
+                                              std::to_string(f.max) + "]";
+          return fail("option '--" + name + "' expects an integer " + range + ", got '" + value +
+                      "'");
+        }
         *static_cast<int64_t*>(f.out) = v;
         break;
       }
       case Kind::kDouble: {
-        double v = std::strtod(value.c_str(), &end);
-        if (errno || end == value.c_str() || *end)
+        const double v = std::strtod(value.c_str(), &end);
+        if (errno || end == value.c_str() || *end || std::isnan(v))
           return fail("option '--" + name + "' expects a number, got '" + value + "'");
         *static_cast<double*>(f.out) = v;
         break;

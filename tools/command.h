@@ -35,6 +35,7 @@ struct Registrar {
 //   ArgParser p("nazir normalize", "[FILE]", "Normalizes ...");
 //   bool tokens = false;
 //   p.Bool("tokens", &tokens, "print tokens instead of text");
+//   p.Int("threads", &threads, "worker threads (0 = all)", 0, kMaxThreads);
 //   if (int rc = p.Parse(argc, argv); rc >= 0) return rc;  // help or error
 class ArgParser {
  public:
@@ -43,7 +44,12 @@ class ArgParser {
   void Bool(const std::string& name, bool* out, const std::string& help);
   void String(const std::string& name, std::string* out, const std::string& help,
               char short_name = 0);
-  void Int(const std::string& name, int64_t* out, const std::string& help);
+  // An integer flag accepts only values in [min, max] (the range of the type
+  // it ends up in, or narrower); anything else, including a value beyond
+  // int64, is a usage error naming the flag.
+  void Int(const std::string& name, int64_t* out, const std::string& help, int64_t min,
+           int64_t max);
+  // A number flag refuses NaN.
   void Double(const std::string& name, double* out, const std::string& help);
 
   // Returns -1 when the program should continue, otherwise the exit code
@@ -60,6 +66,7 @@ class ArgParser {
     std::string help;
     char short_name;
     std::string default_text;
+    int64_t min = 0, max = 0;  // kInt
   };
   std::string prog_, positional_usage_, description_;
   std::map<std::string, Flag> flags_;
@@ -74,6 +81,13 @@ class ArgParser {
 // builds with AddressSanitizer, whose leak check runs at exit, it just
 // returns `code` and the caller's normal return frees everything.
 int ExitNow(int code);
+
+// Flag ranges shared by the commands.
+inline constexpr int64_t kMaxThreads = 4096;
+inline constexpr int64_t kMaxBatchDocs = int64_t{1} << 24;
+inline constexpr int64_t kMaxInt64 = INT64_MAX;
+inline constexpr int64_t kMaxUint32 = UINT32_MAX;
+inline constexpr int64_t kMaxInt32 = INT32_MAX;
 
 }  // namespace nazir::cli
 

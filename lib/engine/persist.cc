@@ -33,6 +33,7 @@
 #include "nazir/base/status.h"
 #include "nazir/engine/engine.h"
 
+#include "base/bounded_reader.h"
 #include "engine/internal/engine_state.h"
 #include <fcntl.h>
 #include <unistd.h>
@@ -98,62 +99,16 @@ class Writer {
   bool ok_ = true;
 };
 
-// Buffered file input over the checksummed part of an index file (all but
-// its last 8 bytes). Every length is checked against the bytes left, so a
-// corrupt length cannot make Open allocate more than the file holds.
-class Reader {
- public:
-  Reader(FILE* f, uint64_t content_bytes) : f_(f), left_(content_bytes) {}
+// Reads the checksummed part of an index file (all but its last 8 bytes).
+// Every count is checked against the bytes left before it sizes anything,
+// so a corrupt or crafted count cannot make Open allocate more than the file
+// holds (base/bounded_reader.h).
+using Reader = internal::BoundedReader;
 
-  bool Bytes(void* p, size_t n) {
-    if (n > left_) return false;
-    char* out = static_cast<char*>(p);
-    while (n > 0) {
-      if (pos_ == end_ && !Refill()) return false;
-      const size_t k = std::min(n, end_ - pos_);
-      std::memcpy(out, buf_.data() + pos_, k);
-      pos_ += k;
-      out += k;
-      n -= k;
-      left_ -= k;
-    }
-    return true;
-  }
-  template <typename T>
-  bool Pod(T* v) {
-    return Bytes(v, sizeof(T));
-  }
-  bool Str(std::string* s) {
-    uint32_t n;
-    if (!Pod(&n) || n > left_) return false;
-    s->resize(n);
-    return Bytes(s->data(), n);
-  }
-  template <typename T>
-  bool Raw(size_t n, std::vector<T>* v) {
-    if (left_ / sizeof(T) < n) return false;
-    v->resize(n);
-    return Bytes(v->data(), n * sizeof(T));
-  }
-  template <typename T>
-  bool Array(std::vector<T>* v) {
-    uint32_t n;
-    return Pod(&n) && Raw(n, v);
-  }
-  bool done() const { return left_ == 0; }
-
- private:
-  bool Refill() {
-    const size_t want = static_cast<size_t>(std::min<uint64_t>(buf_.size(), left_));
-    end_ = std::fread(buf_.data(), 1, want, f_);
-    pos_ = 0;
-    return end_ > 0;
-  }
-  FILE* f_;
-  uint64_t left_;
-  std::vector<char> buf_ = std::vector<char>(size_t{1} << 20);
-  size_t pos_ = 0, end_ = 0;
-};
+// The smallest record a slot takes in the file: empty id and title (u32
+// lengths), source, date, status, alive, group, similarity, simhash,
+// #tokens, empty keys and anchors (u32 counts), has_lsh.
+constexpr uint64_t kMinSlotBytes = 4 + 4 + 4 + 8 + 1 + 1 + 4 + 4 + 8 + 4 + 4 + 4 + 1;
 
 // Whether the file's last 8 bytes are the XXH64 of the rest (read in chunks:
 // the file is checked before anything in it is trusted).
@@ -202,14 +157,14 @@ void WriteOptions(Writer& w, const EngineOptions& o) {
 bool ReadOptions(Reader& r, EngineOptions* o) {
   uint8_t hamza, record, batch_star, stories;
   int32_t simd, df;
-  bool ok = r.Pod(&hamza) && r.Pod(&o->sketch.shingle_size) && r.Pod(&o->sketch.num_perm) &&
-            r.Pod(&o->sketch.seed) && r.Pod(&o->sketch.winnow_window) &&
-            r.Pod(&o->verify.threshold) && r.Pod(&o->verify.min_shared) &&
-            r.Pod(&o->member_anchor_threshold) && r.Pod(&o->member_link_threshold) &&
-            r.Pod(&batch_star) && r.Pod(&o->lsh_threshold) && r.Pod(&simd) &&
-            r.Pod(&o->min_tokens) && r.Pod(&o->source_boilerplate_df) &&
-            r.Pod(&o->global_boilerplate_min) && r.Pod(&o->global_boilerplate_fraction) &&
-            r.Pod(&df) && r.Pod(&record) && r.Pod(&stories);
+  bool ok = r.Get(&hamza) && r.Get(&o->sketch.shingle_size) && r.Get(&o->sketch.num_perm) &&
+            r.Get(&o->sketch.seed) && r.Get(&o->sketch.winnow_window) &&
+            r.Get(&o->verify.threshold) && r.Get(&o->verify.min_shared) &&
+            r.Get(&o->member_anchor_threshold) && r.Get(&o->member_link_threshold) &&
+            r.Get(&batch_star) && r.Get(&o->lsh_threshold) && r.Get(&simd) &&
+            r.Get(&o->min_tokens) && r.Get(&o->source_boilerplate_df) &&
+            r.Get(&o->global_boilerplate_min) && r.Get(&o->global_boilerplate_fraction) &&
+            r.Get(&df) && r.Get(&record) && r.Get(&stories);
   if (!ok || hamza > 2) return false;
   o->sketch.normalizer.hamza_mode = static_cast<HamzaMode>(hamza);
   o->simhash_max_distance = simd;
@@ -331,15 +286,20 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path) {
   std::string fp_string;
   uint64_t digest;
   EngineOptions options;
-  if (!r.Pod(&version)) return corrupt("truncated header");
+  if (!r.Get(&version)) return corrupt("truncated header");
   if (version != kFormatVersion) {
     return absl::FailedPreconditionError(absl::StrCat(path, ": index format version ", version,
                                                       ", this build reads ", kFormatVersion));
   }
-  if (!r.Str(&fp_string) || !r.Pod(&digest) || !ReadOptions(r, &options)) {
+  if (!r.Bytes<uint32_t>(&fp_string) || !r.Get(&digest) || !ReadOptions(r, &options)) {
     return corrupt("truncated header");
   }
   if (absl::Status s = options.Validate(); !s.ok()) return corrupt(s.message());
+  // The options size the DF sketch (Create allocates it): its counters must
+  // be in the file.
+  if (!r.Fits(uint64_t{1} << options.df_log2_width, 1)) {
+    return corrupt(absl::StrCat("DF sketch of 2^", options.df_log2_width, " counters: ", r.error()));
+  }
   // Whether the sketches carried story features is not in the options record:
   // the fingerprint's story part is empty when they did not (an index saved
   // by `nazir cluster --no-stories`), and the engine must sketch the same way.
@@ -352,15 +312,16 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path) {
                                                       m.fingerprint.ToString(), "}"));
   }
   uint32_t num_sources;
-  if (!r.Pod(&num_sources) || num_sources == 0) return corrupt("sources");
+  if (!r.Get(&num_sources) || num_sources == 0) return corrupt("sources");
+  if (!r.Fits(num_sources - 1, 4)) return corrupt(absl::StrCat("source count: ", r.error()));
   for (uint32_t i = 1; i < num_sources; ++i) {
     std::string s;
-    if (!r.Str(&s)) return corrupt("sources");
+    if (!r.Bytes<uint32_t>(&s)) return corrupt("sources");
     m.source_ids[s] = i;
     m.sources.push_back(std::move(s));
   }
   uint32_t n;
-  if (!r.Pod(&n)) return corrupt("slot count");
+  if (!r.Count(&n, kMinSlotBytes)) return corrupt(absl::StrCat("slot count: ", r.error()));
   const uint32_t bands = m.lsh.params().bands;
   std::vector<uint32_t> lsh_keys;
   std::vector<uint32_t> group(n);
@@ -371,11 +332,12 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path) {
     uint32_t src;
     uint8_t status, alive, has_sig;
     sk.Clear();
-    if (!r.Str(&meta.id) || !r.Str(&meta.title) || !r.Pod(&src) || !r.Pod(&meta.date) ||
-        !r.Pod(&status) || !r.Pod(&alive) || !r.Pod(&group[s]) || !r.Pod(&sim[s]) ||
-        !r.Pod(&sk.simhash) || !r.Pod(&sk.num_tokens) || !r.Array(&sk.keys) ||
-        !r.Array(&sk.anchors) || !r.Pod(&has_sig) || (has_sig && !r.Raw(bands, &lsh_keys))) {
-      return corrupt(absl::StrCat("document record ", s));
+    if (!r.Bytes<uint32_t>(&meta.id) || !r.Bytes<uint32_t>(&meta.title) || !r.Get(&src) ||
+        !r.Get(&meta.date) || !r.Get(&status) || !r.Get(&alive) || !r.Get(&group[s]) ||
+        !r.Get(&sim[s]) || !r.Get(&sk.simhash) || !r.Get(&sk.num_tokens) ||
+        !r.Array<uint32_t>(&sk.keys) || !r.Array<uint32_t>(&sk.anchors) || !r.Get(&has_sig) ||
+        (has_sig && !r.Vector(bands, &lsh_keys))) {
+      return corrupt(absl::StrCat("document record ", s, ": ", r.error()));
     }
     if (src >= num_sources || status > 3 || (group[s] != StarGroups::kNone && group[s] >= n)) {
       return corrupt(absl::StrCat("document record ", s));
@@ -391,28 +353,32 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path) {
       m.store.Remove(s);
     }
   }
-  if (!r.Array(&m.pending)) return corrupt("pending list");
+  if (!r.Array<uint32_t>(&m.pending)) return corrupt(absl::StrCat("pending list: ", r.error()));
   for (uint32_t p : m.pending) {
     if (p >= n) return corrupt("pending list");
   }
   {
     uint64_t docs;
     const std::span<uint8_t> counters = m.df.mutable_counters();
-    if (!r.Pod(&docs) || !r.Bytes(counters.data(), counters.size())) return corrupt("df sketch");
+    if (!r.Get(&docs) || !r.Read(counters.data(), counters.size())) {
+      return corrupt(absl::StrCat("df sketch: ", r.error()));
+    }
     m.df.set_num_documents(docs);
   }
   uint64_t num_counted;
-  if (!r.Pod(&num_counted)) return corrupt("counted texts");
+  if (!r.Count(&num_counted, sizeof(uint64_t))) {
+    return corrupt(absl::StrCat("counted texts: ", r.error()));
+  }
   for (uint64_t i = 0; i < num_counted; ++i) {
     uint64_t t;
-    if (!r.Pod(&t)) return corrupt("counted texts");
+    if (!r.Get(&t)) return corrupt("counted texts");
     m.counted_texts.insert(t);
   }
   uint8_t has_story;
-  if (!r.Pod(&has_story) || (has_story != 0) != m.story.has_value()) return corrupt("story flag");
+  if (!r.Get(&has_story) || (has_story != 0) != m.story.has_value()) return corrupt("story flag");
   if (has_story) {
     std::string blob;
-    if (!r.Str(&blob)) return corrupt("story clusterer");
+    if (!r.Bytes<uint32_t>(&blob)) return corrupt(absl::StrCat("story clusterer: ", r.error()));
     auto sc = StoryClusterer::Deserialize(blob);
     if (!sc.ok()) return corrupt(sc.status().message());
     m.options.story = sc->options();

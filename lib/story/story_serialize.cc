@@ -19,6 +19,7 @@
 
 #include "nazir/story/story_clusterer.h"
 
+#include "base/bounded_reader.h"
 #include "story/internal/state.h"
 
 namespace nazir {
@@ -53,36 +54,8 @@ class Writer {
   std::string* out_;
 };
 
-class Reader {
- public:
-  explicit Reader(std::string_view in) : in_(in) {}
-  template <typename T>
-  bool Get(T* v) {
-    if (in_.size() < sizeof(T)) return ok_ = false;
-    std::memcpy(v, in_.data(), sizeof(T));
-    in_.remove_prefix(sizeof(T));
-    return true;
-  }
-  bool Bytes(std::string* s) {
-    uint64_t n = 0;
-    if (!Get(&n) || n > in_.size()) return ok_ = false;
-    s->assign(in_.substr(0, n));
-    in_.remove_prefix(n);
-    return true;
-  }
-  // Reads a count and checks that at least count * min_bytes bytes remain.
-  bool Count(uint64_t* n, size_t min_bytes) {
-    if (!Get(n)) return false;
-    if (*n > in_.size() / std::max<size_t>(min_bytes, 1)) return ok_ = false;
-    return true;
-  }
-  bool ok() const { return ok_; }
-  bool done() const { return in_.empty(); }
-
- private:
-  std::string_view in_;
-  bool ok_ = true;
-};
+// Every count is checked against the bytes left before it sizes anything.
+using Reader = internal::BoundedReader;
 
 }  // namespace
 
@@ -286,6 +259,11 @@ absl::StatusOr<StoryClusterer> StoryClusterer::Deserialize(std::string_view blob
   o.source_df_log2_width = log2w;
   if (!r.ok()) return corrupt("truncated options");
   if (absl::Status st = o.Validate(); !st.ok()) return corrupt("invalid options");
+  // The options size the source count-min sketch (allocated with the state):
+  // its counters must be in the blob.
+  if (!r.Fits(uint64_t{4} << o.source_df_log2_width, 1)) {
+    return corrupt(absl::StrCat("source_df_log2_width ", o.source_df_log2_width, ": ", r.error()));
+  }
   auto state = std::make_unique<StoryClustererState>(o);
   StoryClustererState& s = *state;
   r.Get(&s.num_counted);

@@ -1,13 +1,16 @@
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <memory>
 
 #include <gtest/gtest.h>
+#include "xxhash.h"
 
 #include "nazir/engine/engine.h"
 
 #include "test_corpus.h"
+#include "tests/base/address_space_limit.h"
 #include <unistd.h>
 
 namespace nazir {
@@ -387,6 +390,71 @@ TEST(PersistTest, CorruptTruncatedAndForeignFilesAreRefused) {
   write("not an index at all");
   EXPECT_EQ(Engine::Open(path).status().code(), absl::StatusCode::kDataLoss);
   EXPECT_EQ(Engine::Open(path + ".missing").status().code(), absl::StatusCode::kNotFound);
+  std::remove(path.c_str());
+}
+
+// A crafted index with a valid checksum and a huge count is refused with
+// DataLoss before anything is sized by that count: every count read from the
+// file is checked against the bytes left (count x smallest encoded element)
+// first. Open used to size two arrays from the slot count (32 GB for
+// 0xFFFFFFFF slots) and the DF sketch from df_log2_width (1 GiB at 30) before
+// reading any of it. Each Open runs in a child that may grow by 256 MiB at
+// most, so the old code died there instead of eating the machine's memory.
+TEST(PersistTest, CraftedCountsAreRefusedBeforeTheyAllocate) {
+  EngineOptions o;
+  o.stories = false;
+  o.df_log2_width = 12;
+  auto engine = Engine::Create(o);
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  const std::string path = TempPath("nazir_crafted");
+  ASSERT_TRUE((*engine)->Save(path).ok());
+  const std::string bytes = Slurp(path);
+  // An empty index without stories ends with: u32 #sources = 1, u32 #slots,
+  // u32 #pending, u64 #documents, 2^12 DF counters, u64 #counted,
+  // u8 has_story, u64 checksum; the options record ends with i32
+  // df_log2_width, u8 record_pairs, u8 stories.
+  ASSERT_GT(bytes.size(), 4200u);
+  const size_t slots_at = bytes.size() - 8 - 1 - 8 - 4096 - 8 - 4 - 4;
+  const size_t width_at = slots_at - 4 - 1 - 1 - 4;
+  auto u32_at = [&](size_t at) {
+    uint32_t v;
+    std::memcpy(&v, bytes.data() + at, 4);
+    return v;
+  };
+  ASSERT_EQ(u32_at(slots_at), 0u);
+  ASSERT_EQ(u32_at(slots_at - 4), 1u);
+  ASSERT_EQ(u32_at(width_at), 12u);
+  ASSERT_TRUE(Engine::Open(path).ok());
+  auto craft = [&](size_t at, uint32_t value) {
+    std::string b = bytes;
+    std::memcpy(b.data() + at, &value, 4);
+    const uint64_t sum = XXH64(b.data(), b.size() - 8, 0);
+    std::memcpy(b.data() + b.size() - 8, &sum, 8);
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << b;
+  };
+  auto expect_refused = [&](const char* what) {
+    EXPECT_EXIT(
+        {
+          if (!testing::LimitAddressSpaceGrowth(size_t{256} << 20)) std::_Exit(3);
+          const absl::Status st = Engine::Open(path).status();
+          std::fprintf(stderr, "%s\n", st.ToString().c_str());
+          std::_Exit(st.code() == absl::StatusCode::kDataLoss ? 0 : 2);
+        },
+        ::testing::ExitedWithCode(0), what);
+  };
+  // The limit itself does not make Open fail: the file as saved opens.
+  EXPECT_EXIT(
+      {
+        if (!testing::LimitAddressSpaceGrowth(size_t{256} << 20)) std::_Exit(3);
+        std::_Exit(Engine::Open(path).ok() ? 0 : 2);
+      },
+      ::testing::ExitedWithCode(0), "");
+  craft(slots_at, 0xFFFFFFFFu);
+  expect_refused("slot count: 4294967295 .* bytes left");
+  craft(slots_at, 100);  // 100 slots need at least 5,100 bytes, not there
+  expect_refused("slot count: 100 ");
+  craft(width_at, 30);  // a 1 GiB DF sketch, 4 KiB of counters in the file
+  expect_refused("DF sketch of 2\\^30 counters");
   std::remove(path.c_str());
 }
 

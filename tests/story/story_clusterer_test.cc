@@ -3,6 +3,7 @@
 #include "nazir/story/story_clusterer.h"
 
 #include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <random>
 #include <set>
@@ -13,10 +14,12 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include <gtest/gtest.h>
+#include "xxhash.h"
 
 #include "nazir/io/corpus_reader.h"
 #include "nazir/normalize/tokenizer.h"
 #include "nazir/story/story_features.h"
+#include "tests/base/address_space_limit.h"
 
 namespace nazir {
 namespace {
@@ -604,6 +607,50 @@ TEST_F(StoryClustererTest, SerializeRoundTripContinuesIdentically) {
   EXPECT_EQ(StoryClusterer::Deserialize(blob.substr(0, blob.size() - 3)).status().code(),
             absl::StatusCode::kDataLoss);
   EXPECT_FALSE(StoryClusterer::Deserialize("").ok());
+}
+
+// A crafted blob with a valid checksum cannot make Deserialize allocate more
+// than it holds: source_df_log2_width = 28 asks for a 1 GiB count-min sketch
+// whose counters the blob does not have. Deserialize used to allocate (and
+// zero) it before checking; it now checks the options against the bytes left
+// first. Run in a child that may grow by 256 MiB at most.
+TEST(StoryClustererSerializationTest, CraftedSketchWidthIsRefusedBeforeItAllocates) {
+  auto sc = StoryClusterer::Create();
+  ASSERT_TRUE(sc.ok());
+  std::string blob;
+  sc->Serialize(&blob);
+  // "NZSTORY1", u32 version, u64 body size, u64 XXH3 of the body, then the
+  // options in declaration order up to source_df_log2_width (an i32).
+  constexpr size_t kBody = 8 + 4 + 8 + 8;
+  const StoryOptions o;
+  const size_t width_at =
+      kBody + sizeof o.threshold + sizeof o.window_seconds + sizeof o.decay_half_life_seconds +
+      sizeof o.title_weight + sizeof o.lead_weight + sizeof o.doc_terms +
+      sizeof o.centroid_terms + sizeof o.max_df_fraction + sizeof o.min_docs_for_df_cut +
+      sizeof o.source_prior_docs + sizeof o.query_terms + sizeof o.index_terms +
+      sizeof o.summary_terms;
+  // The limit itself does not make Deserialize fail: the blob as saved reads.
+  EXPECT_EXIT(
+      {
+        if (!testing::LimitAddressSpaceGrowth(size_t{256} << 20)) std::_Exit(3);
+        std::_Exit(StoryClusterer::Deserialize(blob).ok() ? 0 : 2);
+      },
+      ::testing::ExitedWithCode(0), "");
+  int32_t width = 0;
+  std::memcpy(&width, blob.data() + width_at, 4);
+  ASSERT_EQ(width, o.source_df_log2_width);
+  width = 28;
+  std::memcpy(blob.data() + width_at, &width, 4);
+  const uint64_t sum = XXH3_64bits(blob.data() + kBody, blob.size() - kBody);
+  std::memcpy(blob.data() + kBody - 8, &sum, 8);
+  EXPECT_EXIT(
+      {
+        if (!testing::LimitAddressSpaceGrowth(size_t{256} << 20)) std::_Exit(3);
+        const absl::Status st = StoryClusterer::Deserialize(blob).status();
+        std::fprintf(stderr, "%s\n", st.ToString().c_str());
+        std::_Exit(st.code() == absl::StatusCode::kDataLoss ? 0 : 2);
+      },
+      ::testing::ExitedWithCode(0), "source_df_log2_width 28");
 }
 
 // Forget (retention) changes no later decision: two clusterers take the same dated stream of

@@ -247,6 +247,41 @@ TEST(CliTest, AddKeepDaysKeepsAWindow) {
   for (const std::string& p : {day1, day2, day3, index}) std::remove(p.c_str());
 }
 
+// Every numeric flag is range-checked: a value that does not fit the flag's
+// type or range is a usage error (status 2) naming the flag. Before,
+// --shingle-size 4294967297 ran as 1 (cast to uint32), --threads -3 was
+// accepted, and --keep-days 999999999999999 overflowed days * 86400 into a
+// cut-off after every date: every article was removed, an empty index saved,
+// exit 0. The cut-off now saturates: such a window keeps everything.
+TEST(CliTest, NumericFlagsAreRangeCheckedAndTheKeepDaysCutoffSaturates) {
+  const std::string in = Temp("range.jsonl"), index = Temp("range.nzi");
+  {
+    std::ofstream f(in);
+    f << Article("r1", kText) << "\n" << Article("r2", std::string(kText) + " وأضاف") << "\n";
+  }
+  for (const std::string& args : std::vector<std::string>{
+           "cluster --shingle-size 4294967297 ", "cluster --num-perm 4294967424 ",
+        "cluster --threads -3 ", "cluster --batch-docs 0 ", "cluster --max-messages -1 ",
+        "cluster --window 99999999999999999999 ", "cluster --df-width -1 ",
+        "cluster --seed -5 ", "add --index " + index + " --threads -3 ",
+        "add --index " + index + " --keep-days 99999999999999999999 ",
+        "add --index " + index + " --batch-docs 4294967296 "}) {
+    CliRun r = Nazir(args + in);
+    EXPECT_EQ(r.status, 2) << args << "\n" << r.err;
+    const std::string flag = args.substr(args.rfind("--"), args.find(' ', args.rfind("--")) -
+                                                               args.rfind("--"));
+    EXPECT_NE(r.err.find("'" + flag + "'"), std::string::npos) << args << "\n" << r.err;
+  }
+  std::remove(index.c_str());
+  CliRun keep = Nazir("add --keep-days 999999999999999 --index " + index + " " + in);
+  ASSERT_EQ(keep.status, 0) << keep.err;
+  EXPECT_NE(keep.err.find("removed 0 docs"), std::string::npos) << keep.err;
+  CliRun now = Nazir("export --index " + index);
+  ASSERT_EQ(now.status, 0) << now.err;
+  EXPECT_EQ(Lines(now.out).size(), 2u) << now.out;
+  for (const std::string& p : {in, index}) std::remove(p.c_str());
+}
+
 // nazir export writes a saved index as it stands: for an index saved by
 // nazir cluster, exactly what cluster wrote (articles and stories); it does
 // not change the index, not even with --settle; nazir add --stories writes

@@ -196,7 +196,9 @@ class Engine {
  public:
   static absl::StatusOr<std::unique_ptr<Engine>> Create(const EngineOptions& options);
   // Reopens a file written by Save(). The options and fingerprint come from
-  // the file. DataLoss if the file is corrupt or not a nazir index;
+  // the file. DataLoss if the file is corrupt or not a nazir index (a count
+  // in it that the rest of the file cannot hold is refused before it sizes
+  // any allocation, so memory stays within a small multiple of the file);
   // FailedPrecondition for another file format version, or, naming both
   // fingerprints, if this build would sketch differently (another normalizer
   // or ICU version, hash version, or story-term options other than the

@@ -178,15 +178,19 @@ int Run(int argc, char** argv) {
   uint64_t added = 0;
   const double total = static_cast<double>(reader->total_bytes());
   // Sketching is parallel; assignment is one article at a time in input
-  // order, so the result is that of Engine::Add on each line in turn.
+  // order, so the result is that of Engine::Add on each line in turn (each
+  // article is sketched with its input position: StoryFeaturizer).
+  uint64_t batch_first = 0;
   while (reader->NextBatch(static_cast<size_t>(batch_docs), &batch, &issues)) {
     reporter.Report(&issues);
     const int64_t n = static_cast<int64_t>(batch.size());
     if (static_cast<int64_t>(sketches.size()) < n) sketches.resize(n);
 #pragma omp parallel for num_threads(nthreads) schedule(dynamic, 8)
     for (int64_t i = 0; i < n; ++i) {
-      sketchers[omp_get_thread_num()].Sketch(batch[i].title, batch[i].text, &sketches[i]);
+      sketchers[omp_get_thread_num()].Sketch(batch[i].title, batch[i].text,
+                                             batch_first + static_cast<uint64_t>(i), &sketches[i]);
     }
+    batch_first += static_cast<uint64_t>(n);
     for (int64_t i = 0; i < n; ++i) {
       Article& a = batch[i];
       const DocMeta meta{std::move(a.id), std::move(a.source), a.date, std::move(a.title)};

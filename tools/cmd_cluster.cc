@@ -228,6 +228,11 @@ int Run(int argc, char** argv) {
   bool have = reader->NextBatch(std::min<size_t>(batch_docs, 64), &batch[cur], &issues);
   bool prev_pending = false;
   absl::Status add_status;
+  // Input position of batch[cur]'s first article: each article's sketch is made with its
+  // position, so that its story features do not depend on which thread sketched which
+  // article when (StoryFeaturizer: the chunks of a nonmonotonic schedule reach a thread in any
+  // order).
+  uint64_t cur_first = 0;
   while (have || prev_pending) {
     report_issues();
     const int prev = 1 - cur;
@@ -254,7 +259,8 @@ int Run(int argc, char** argv) {
 #pragma omp for schedule(dynamic, 16) nowait
       for (int64_t i = 0; i < n; ++i) {
         Article& a = batch[cur][i];
-        sketchers[omp_get_thread_num()].Sketch(a.title, a.text, &sketches[cur][i]);
+        sketchers[omp_get_thread_num()].Sketch(
+            a.title, a.text, cur_first + static_cast<uint64_t>(i), &sketches[cur][i]);
       }
     }
     t_sketch += elapsed(t1, now());
@@ -264,6 +270,7 @@ int Run(int argc, char** argv) {
     prev_pending = have;
     have = next_have;
     cur = prev;
+    cur_first += static_cast<uint64_t>(n);
   }
   report_issues();
   if (!reader->status().ok()) return Fail(reader->status());

@@ -63,6 +63,23 @@ struct Sketcher::Impl {
   std::vector<std::string_view> tokens;
   std::vector<uint64_t> token_hashes;
   std::vector<uint64_t> shingles;
+
+  // The story features of `title` and the last text sketched (in input position `order`, or
+  // the featurizer's next), or none if story features are off.
+  void FeaturizeStory(std::string_view title, std::optional<uint64_t> order, StoryFeatures* out) {
+    if (!featurizer) {
+      out->Clear();
+      return;
+    }
+    // The body tokens' hashes are those Sketch just made (HashTokens with the sketch seed):
+    // the featurizer keys its token cache by them instead of hashing the tokens again.
+    const std::span<const uint64_t> hashes(token_hashes.data(), tokens.size());
+    if (order) {
+      featurizer->Featurize(title, tokens, hashes, options.seed, *order, out);
+    } else {
+      featurizer->Featurize(title, tokens, hashes, options.seed, out);
+    }
+  }
 };
 
 Sketcher::Sketcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -120,14 +137,14 @@ size_t Sketcher::Sketch(std::string_view text, DocSketch* out) {
 
 size_t Sketcher::Sketch(std::string_view title, std::string_view text, ArticleSketch* out) {
   const size_t invalid = Sketch(text, &out->near_dup);
-  if (impl_->featurizer) {
-    // The body tokens' hashes are those Sketch just made (HashTokens with the sketch seed):
-    // the featurizer keys its token cache by them instead of hashing the tokens again.
-    const std::span<const uint64_t> hashes(impl_->token_hashes.data(), impl_->tokens.size());
-    impl_->featurizer->Featurize(title, impl_->tokens, hashes, impl_->options.seed, &out->story);
-  } else {
-    out->story.Clear();
-  }
+  impl_->FeaturizeStory(title, std::nullopt, &out->story);
+  return invalid;
+}
+
+size_t Sketcher::Sketch(std::string_view title, std::string_view text, uint64_t order,
+                        ArticleSketch* out) {
+  const size_t invalid = Sketch(text, &out->near_dup);
+  impl_->FeaturizeStory(title, order, &out->story);
   return invalid;
 }
 

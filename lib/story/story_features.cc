@@ -6,7 +6,7 @@
 #include <utility>
 
 #define XXH_INLINE_ALL
-#include "absl/container/flat_hash_set.h"
+#include "absl/container/flat_hash_map.h"
 #include <xxhash.h>
 
 #include "nazir/base/status.h"
@@ -94,10 +94,15 @@ struct StoryFeaturizerState {
   static constexpr uint8_t kSkip = 1;   // dropped (stopword, single letter)
   static constexpr uint8_t kMonth = 2;  // may start a month phrase: read it in context
   // kIdEmitted: id is in `emitted` (or strings are off); kAltEmitted: so is alt_id (or there is
-  // no alt_id). An entry with both has nothing left to emit.
+  // no alt_id). An entry with both has nothing left to emit. These two flags hold only while
+  // the entry's generation (the flags' high 4 bits) is emitted_gen: each says that the id was
+  // emitted for a document of order <= flag_watermark, which is all a document of order >=
+  // flag_watermark needs to know (see BeginDocument).
   static constexpr uint8_t kIdEmitted = 4;
   static constexpr uint8_t kAltEmitted = 8;
   static constexpr uint8_t kEmitted = kIdEmitted | kAltEmitted;
+  static constexpr int kGenShift = 4;
+  static constexpr uint8_t kGenMask = 0xF0;
   // meta: 0 for an empty slot, else the high 30 bits of the token's hash's high half | these.
   static constexpr uint32_t kOccupied = 1;
   static constexpr uint32_t kHit = 2;  // looked up again since cached or last eviction
@@ -131,7 +136,16 @@ struct StoryFeaturizerState {
   const bool fold, emit;
   std::vector<std::string_view> title_tokens;
   std::string skeleton_buf, clitic_buf;
-  absl::flat_hash_set<uint64_t> emitted;
+  // Each id this featurizer emitted a spelling of, with the lowest order of a document it
+  // emitted it for. A document emits an id unless it is here with an order <= the document's:
+  // so the document of lowest order that has the id (of those this featurizer saw) emits it,
+  // whatever the order the featurizer saw them in.
+  absl::flat_hash_map<uint64_t, uint64_t> emitted;
+  uint64_t order = 0;             // the current document's
+  uint64_t next_order = 0;        // one more than the highest order seen (Featurize without order)
+  uint64_t flag_watermark = 0;    // the highest order seen since emitted_gen last changed
+  uint8_t emitted_gen = 0;        // the generation of valid kIdEmitted / kAltEmitted flags
+  uint8_t done_flags = kEmitted;  // kEmitted | emitted_gen << kGenShift: nothing left to emit
 
   // The current document: one record per cache entry seen in it (in order of first
   // occurrence) and one per uncached term occurrence, so an id can have several records
@@ -202,12 +216,55 @@ struct StoryFeaturizerState {
       k = nrec++;
       e.doc_ref = rec_base + static_cast<uint32_t>(k);
       recs[k] = {e.id, 0, 0, 0, e.alt_id};
-      if ((e.flags & kEmitted) != kEmitted) {
+      if ((e.flags & (kEmitted | kGenMask)) != done_flags) {
         pending.push_back({static_cast<uint32_t>(k), static_cast<uint32_t>(&e - cache.data()),
-                           cache_epoch, e.flags, token.substr(e.term_off, e.term_len)});
+                           cache_epoch, ValidEmittedFlags(e),
+                           token.substr(e.term_off, e.term_len)});
       }
     }
     Bump<part>(recs[k]);
+  }
+
+  // The entry's kIdEmitted / kAltEmitted flags that hold now: none but kAltEmitted for want of
+  // an alt_id if they are of another generation.
+  uint8_t ValidEmittedFlags(const CachedToken& e) const {
+    if ((e.flags & kGenMask) == (done_flags & kGenMask)) {
+      return static_cast<uint8_t>(e.flags & kEmitted);
+    }
+    return e.alt_id == StoryFeatures::kNoAlt ? kAltEmitted : 0;
+  }
+
+  // Starts a document of order d. The flags of the token cache's entries hold for a document
+  // whose order is at least that of every document they were set for (a bound only lowers),
+  // i.e. flag_watermark; one of a lower order (documents out of input order: a schedule that
+  // hands a thread a chunk below one it has done) starts a new generation of flags. That costs
+  // O(1), and a pass over the cache once every 16 generations.
+  void BeginDocument(uint64_t d) {
+    if (emit && d < flag_watermark) {
+      emitted_gen = static_cast<uint8_t>((emitted_gen + 1) & (kGenMask >> kGenShift));
+      if (emitted_gen == 0) {  // generation 0 again: forget the flags of all of them
+        for (size_t p = 0; p < cache.size(); ++p) {
+          if (meta[p] == 0) continue;
+          CachedToken& e = cache[p];
+          e.flags = static_cast<uint8_t>((e.flags & ~(kEmitted | kGenMask)) |
+                                         (e.alt_id == StoryFeatures::kNoAlt ? kAltEmitted : 0));
+        }
+      }
+      done_flags = static_cast<uint8_t>(kEmitted | emitted_gen << kGenShift);
+      flag_watermark = d;
+    }
+    flag_watermark = std::max(flag_watermark, d);
+    order = d;
+    next_order = std::max(next_order, d == UINT64_MAX ? d : d + 1);
+  }
+
+  // Whether the current document emits id: true unless a document of an order <= its own did.
+  bool Claim(uint64_t id) {
+    auto [it, fresh] = emitted.try_emplace(id, order);
+    if (fresh) return true;
+    if (it->second <= order) return false;
+    it->second = order;
+    return true;
   }
 
   static bool SameKey(const CachedToken& e, std::string_view token) {
@@ -321,6 +378,7 @@ struct StoryFeaturizerState {
         const uint64_t aid = HashTerm(fold ? ArabicSkeleton(candidate, &skeleton_buf) : candidate);
         if (aid != e.id) e.alt_id = aid;
       }
+      e.flags |= done_flags & kGenMask;
       if (!emit) e.flags |= kEmitted;
       if (e.alt_id == StoryFeatures::kNoAlt) e.flags |= kAltEmitted;
     }
@@ -454,7 +512,8 @@ void StoryFeaturizerState::Finish(StoryFeatures* out) {
   }
   if (!strings) return;
   // Strings, in record order (the order the ids first occur in): a term's spelling if its id
-  // was never emitted, then its clitic candidate's, as at the id's first occurrence.
+  // was not emitted for a document of a lower or equal order (Claim), then its clitic
+  // candidate's, as at the id's first occurrence.
   for (const Pending& p : pending) {
     if (first_rec[p.rec] == 0) continue;
     const StoryFeatures::Term& r = recs[p.rec];
@@ -464,13 +523,14 @@ void StoryFeaturizerState::Finish(StoryFeatures* out) {
   for (const Pending& p : pending) {
     if (first_rec[p.rec] == 0) continue;
     const StoryFeatures::Term& r = recs[p.rec];
-    if ((p.flags & kIdEmitted) == 0 && emitted.insert(r.id).second) {
-      EmitString(out, p.term, r.id);
-    }
-    if ((p.flags & kAltEmitted) == 0 && emitted.insert(r.alt_id).second) {
+    if ((p.flags & kIdEmitted) == 0 && Claim(r.id)) EmitString(out, p.term, r.id);
+    if ((p.flags & kAltEmitted) == 0 && Claim(r.alt_id)) {
       EmitString(out, termizer.CliticCandidate(p.term, &clitic_buf), r.alt_id);
     }
-    if (p.slot != kNoSlot && p.cache_epoch == cache_epoch) cache[p.slot].flags |= kEmitted;
+    if (p.slot != kNoSlot && p.cache_epoch == cache_epoch) {
+      uint8_t& flags = cache[p.slot].flags;
+      flags = static_cast<uint8_t>((flags & ~kGenMask) | done_flags);
+    }
   }
 }
 
@@ -503,16 +563,24 @@ const StoryTermizer& StoryFeaturizer::termizer() const { return state_->termizer
 
 void StoryFeaturizer::Featurize(std::string_view title,
                                 std::span<const std::string_view> body_tokens, StoryFeatures* out) {
-  Featurize(title, body_tokens, {}, 0, out);
+  Featurize(title, body_tokens, {}, 0, state_->next_order, out);
 }
 
 void StoryFeaturizer::Featurize(std::string_view title,
                                 std::span<const std::string_view> body_tokens,
                                 std::span<const uint64_t> body_token_hashes, uint64_t hash_seed,
                                 StoryFeatures* out) {
+  Featurize(title, body_tokens, body_token_hashes, hash_seed, state_->next_order, out);
+}
+
+void StoryFeaturizer::Featurize(std::string_view title,
+                                std::span<const std::string_view> body_tokens,
+                                std::span<const uint64_t> body_token_hashes, uint64_t hash_seed,
+                                uint64_t order, StoryFeatures* out) {
   using State = internal::StoryFeaturizerState;
   State& s = *state_;
   out->Clear();
+  s.BeginDocument(order);
   s.analyzer.Analyze(title, &s.title_tokens);
   const size_t max_body = s.termizer.options().max_body_tokens;
   const size_t body_tokens_all = body_tokens.size();

@@ -11,7 +11,9 @@
 // winnowed anchors, OPH MinHash (num_perm lanes) and 64-bit SimHash.
 //
 // Thread safety: a Sketcher is NOT thread-safe (it owns an ICU break iterator
-// and scratch buffers); make one per thread. After warm-up Sketch() allocates
+// and scratch buffers); make one per thread, and pass each article's position
+// in the input (Sketch's `order`) so that the result does not depend on the
+// schedule. After warm-up Sketch() allocates
 // only when a document is larger than any seen before.
 #ifndef NAZIR_ENGINE_SKETCHER_H_
 #define NAZIR_ENGINE_SKETCHER_H_
@@ -71,6 +73,12 @@ class Sketcher {
   // Fills *out (cleared first). Never fails: invalid UTF-8 is replaced (the
   // count is returned), an empty text gives an empty sketch.
   size_t Sketch(std::string_view title, std::string_view text, ArticleSketch* out);
+  // The same for the article at position `order` of the input (unique, in the
+  // order the sketches will be added to the engine; StoryFeaturizer::Featurize):
+  // sketchers on several threads, each with any subset of the articles in any
+  // order, then give the engine the same story term spellings as one sketcher
+  // in input order. The overload above takes its articles in call order.
+  size_t Sketch(std::string_view title, std::string_view text, uint64_t order, ArticleSketch* out);
   // The near-duplicate sketch of `text` alone.
   size_t Sketch(std::string_view text, DocSketch* out);
 

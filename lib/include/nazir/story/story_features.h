@@ -10,13 +10,22 @@
 //   nazir::StoryFeatures f;
 //   fz.Featurize(article.title, body_tokens, &f);   // then clusterer.Assign(slot, f, ...)
 //
-// Featurizing is the parallel part of the pipeline: use one StoryFeaturizer per thread.
+// Featurizing is the parallel part of the pipeline: use one StoryFeaturizer per thread, and give
+// each document its position in the input (`order`), so that the spellings the clusterer shows
+// do not depend on which thread saw which document when:
+//
+//   #pragma omp parallel for schedule(dynamic, 16)  // any schedule
+//   for (int64_t i = 0; i < n; ++i)
+//     fz[omp_get_thread_num()].Featurize(title[i], body[i], {}, 0, /*order=*/i, &f[i]);
+//   for (int64_t i = 0; i < n; ++i) clusterer.CountDocument(f[i], src[i]);  // in input order
+//
 // Ownership: Featurize borrows its inputs and overwrites *out (reusing its capacity).
 // Thread-safety: a StoryFeaturizer is NOT thread-safe (it holds a TextAnalyzer, scratch tables
 // and a token cache of up to StoryTermOptions::token_cache_entries tokens, 8.5 MiB by default);
 // it is movable. Its output for a document does not depend on the documents it saw before,
-// except that new_strings holds only spellings it has not emitted yet. Failure: only Create fails
-// (see StoryTermizer::Create, TextAnalyzer::Create). Featurize never fails.
+// except that new_strings leaves out the spellings it has emitted for documents of a lower or
+// equal order (see StoryFeatures::new_strings). Failure: only Create fails (see
+// StoryTermizer::Create, TextAnalyzer::Create). Featurize never fails.
 #ifndef NAZIR_STORY_STORY_FEATURES_H_
 #define NAZIR_STORY_STORY_FEATURES_H_
 
@@ -48,8 +57,14 @@ struct StoryFeatures {
   };
   std::vector<Term> terms;  // sorted by id, unique
 
-  // Spellings of term ids this featurizer had not emitted before (parallel vectors), so the
-  // clusterer can show top terms without every document carrying strings. Empty if
+  // Spellings of term ids (parallel vectors), so the clusterer can show top terms without every
+  // document carrying strings: for each id of the document's terms and clitic candidates, in
+  // the order they first occur in it, the spelling of that first occurrence, unless the
+  // featurizer already emitted the id for a document of a lower or equal order (Featurize's
+  // `order`). So the document of lowest order that has an id carries its spelling, whichever
+  // featurizer made its features and whatever it saw before or after: a reader that keeps the
+  // first spelling of each id it receives in input order (StoryClusterer::CountDocument) gets
+  // the same spellings on any number of threads under any schedule. Empty if
   // StoryTermOptions::emit_strings is false.
   std::vector<std::string> new_strings;
   std::vector<uint64_t> new_string_ids;
@@ -82,7 +97,10 @@ class StoryFeaturizer {
 
   // `title`: raw title text (normalized and tokenized here); `body_tokens`: the ar-nd-1 tokens
   // of the body, of which the first options.max_body_tokens are used. Overwrites *out.
-  // No allocation in steady state apart from new_strings.
+  // No allocation in steady state apart from new_strings. The document's order is one more
+  // than the highest order this featurizer has seen (0 at first): documents in call order, as
+  // one featurizer that sees every document has them. Same as Featurize(title, body_tokens,
+  // {}, 0, out).
   void Featurize(std::string_view title, std::span<const std::string_view> body_tokens,
                  StoryFeatures* out);
 
@@ -93,9 +111,21 @@ class StoryFeaturizer {
   // token cache, which compares the tokens' bytes: the features are exactly those of the
   // overload above whatever the hashes are. Wrong hashes, or hashes of more than one seed over a
   // featurizer's life, only cost speed (a token is cached once per seed; the overload above
-  // uses seed 0). If body_token_hashes.size() != body_tokens.size() they are ignored.
+  // uses seed 0). If body_token_hashes.size() != body_tokens.size() they are ignored. The order
+  // is implicit, as above.
   void Featurize(std::string_view title, std::span<const std::string_view> body_tokens,
                  std::span<const uint64_t> body_token_hashes, uint64_t hash_seed,
+                 StoryFeatures* out);
+
+  // The same, for the document at position `order` of the input: any key that increases in
+  // the order in which the documents' features will reach the clusterer (an index in the
+  // input, a slot), unique per document. Only new_strings depends on it (see there). Documents
+  // may come in any order and each featurizer may see any subset; those below an order the
+  // featurizer has seen cost a little more (they may emit spellings again, and the first of a
+  // run of them drops the token cache's record of what was emitted: O(1), and one pass over
+  // the cache once every 16 times).
+  void Featurize(std::string_view title, std::span<const std::string_view> body_tokens,
+                 std::span<const uint64_t> body_token_hashes, uint64_t hash_seed, uint64_t order,
                  StoryFeatures* out);
 
   const StoryTermizer& termizer() const;

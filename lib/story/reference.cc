@@ -122,9 +122,23 @@ ReferenceVector ReferenceDocVector(const StoryClustererState& s, const StoryFeat
     const double tf = t.body_tf + o.lead_weight * t.lead_tf + o.title_weight * t.title_tf;
     if (tf <= 0) continue;
     const double d = std::max(DocumentFrequency(s, id), 1.0);
-    if (df_cut && d > o.max_df_fraction * n) continue;
+    // A term the burst explains (its recent rate at least burst_keep_ratio times its rate in
+    // the background, the corpus outside the recent documents) is never cut as common and
+    // takes its idf from the background.
+    bool bursty = false;
+    double d_bg = d, n_bg = n;
+    if (burst) {
+      const double r = RecentCount(ts, hour, hl);
+      d_bg = std::max(d - r, 1.0);
+      n_bg = std::max(n - all_recent, 1.0);
+      bursty = o.burst_keep_ratio > 0 && (r + o.burst_prior) / (all_recent * d_bg / n_bg +
+                                                                o.burst_prior) >=
+                                             o.burst_keep_ratio;
+    }
+    if (df_cut && d > o.max_df_fraction * n && !bursty) continue;
     // idf with priors, capped by the source discount.
-    double idf = std::log(1 + (n + p) / (d + p / 100));
+    double idf = bursty ? std::log(1 + (n_bg + p) / (d_bg + p / 100))
+                        : std::log(1 + (n + p) / (d + p / 100));
     uint32_t in_source;  // documents of this source containing the term
     if (ts != nullptr && SourceTag(source) != 0 && ts->src == SourceTag(source)) {
       in_source = ts->src_df;  // the term's dominant source: counted exactly

@@ -16,16 +16,20 @@ void StoryClustererState::AddToStory(uint32_t si, int64_t date, uint32_t source,
   ++s.size;
   if (s.active) live_size[si] = s.size;
   if (new_group) ++s.groups;
+  bool core = true;
   if (date != kNoDate) {
     if (s.first_date == kNoDate) {
-      s.first_date = s.last_date = date;
+      s.first_date = s.last_date = s.core_last = date;
     } else {
       s.first_date = std::min(s.first_date, date);
       s.last_date = std::max(s.last_date, date);
+      core = date - s.first_date <= opt.core_seconds;
+      if (core) s.core_last = std::max(s.core_last, date);
     }
   }
   auto pos = std::lower_bound(s.sources.begin(), s.sources.end(), source);
   if (pos == s.sources.end() || *pos != source) s.sources.insert(pos, source);
+  if (!core) return;  // a later member: the centroid stays the core's
   s.residual2 += doc_residual2;
   s.norm = AddTruncated(&s.centroid, doc, s.active ? opt.centroid_terms : opt.summary_terms,
                         &s.residual2);

@@ -72,7 +72,14 @@ uint32_t internal::StoryClustererState::Cluster(uint32_t slot, int64_t date, uin
     si = s.Root(s.slot_story[nd_group_story]);
     new_group = false;
     s.candidates.clear();
-  } else {
+    // A republication after the story closed (its window passed) starts over: the story of
+    // an event does not reopen for a copy weeks later.
+    if (Gap(s.stories[si], date) > s.opt.window_seconds) {
+      si = kNone;
+      new_group = true;
+    }
+  }
+  if (si == kNone && new_group) {
     double score = 0;
     uint32_t best = s.FindStory(date, &score);
     if (best != kNone && score >= s.opt.threshold) si = best;

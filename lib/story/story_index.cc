@@ -56,7 +56,7 @@ uint32_t StoryClustererState::FindStory(int64_t date, double* best_score) {
   // Pass 2: score the stories found under enough terms. Their Story records are prefetched
   // first, then each one's centroid arrays a story ahead of its scoring (scattered cache
   // misses: the stories found are spread over all of them).
-  const uint8_t need = query.size() >= 2 ? 2 : 1;
+  const uint8_t need = doc_textless ? 3 : query.size() >= 2 ? 2 : 1;
   size_t found = 0;
   for (uint32_t si : touched) {
     if (hits[si] < need) continue;
@@ -81,7 +81,7 @@ uint32_t StoryClustererState::FindStory(int64_t date, double* best_score) {
       BuildDocTable();
       table_ready = true;
     }
-    const double score = Score(s, gap);
+    const double score = Score(s, DecayGap(s, date));
     candidates.emplace_back(score, si);
     if (score > *best_score || (score == *best_score && best != StoryClusterer::kNone &&
                                 s.anchor < stories[best].anchor)) {
@@ -102,6 +102,13 @@ void StoryClustererState::NewVisit() {
 }
 
 int64_t StoryClustererState::Gap(const Story& s, int64_t date) {
+  if (date == kNoDate || s.first_date == kNoDate) return 0;
+  if (date < s.first_date) return s.first_date - date;
+  if (date > s.core_last) return date - s.core_last;
+  return 0;
+}
+
+int64_t StoryClustererState::DecayGap(const Story& s, int64_t date) {
   if (date == kNoDate || s.first_date == kNoDate) return 0;
   if (date < s.first_date) return s.first_date - date;
   if (date > s.last_date) return date - s.last_date;

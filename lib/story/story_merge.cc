@@ -28,6 +28,7 @@ void StoryClustererState::Merge(uint32_t from, uint32_t into) {
   if (a.first_date != kNoDate) {
     b.first_date = b.first_date == kNoDate ? a.first_date : std::min(b.first_date, a.first_date);
     b.last_date = b.last_date == kNoDate ? a.last_date : std::max(b.last_date, a.last_date);
+    b.core_last = b.core_last == kNoDate ? a.core_last : std::max(b.core_last, a.core_last);
   }
   std::vector<uint32_t> src;
   std::set_union(a.sources.begin(), a.sources.end(), b.sources.begin(), b.sources.end(),
@@ -70,6 +71,13 @@ uint32_t StoryClustererState::MaybeMerge(uint32_t si) {
     if (a.norm <= 0 || b.norm <= 0) continue;
     int64_t gap = SpanGap(a, b);
     if (gap > opt.window_seconds) continue;
+    // Fragments of one event start within one core period; a story that started later is a
+    // later event of the same kind (tomorrow's market report, the next hearing).
+    if (a.first_date != kNoDate && b.first_date != kNoDate &&
+        std::max(a.first_date, b.first_date) - std::min(a.first_date, b.first_date) >
+            opt.core_seconds) {
+      continue;
+    }
     if (table_of != si) {
       pair_table.Build(a.centroid);
       table_of = si;
@@ -91,8 +99,8 @@ uint32_t StoryClustererState::MaybeMerge(uint32_t si) {
 
 int64_t StoryClustererState::SpanGap(const Story& a, const Story& b) {
   if (a.first_date == kNoDate || b.first_date == kNoDate) return 0;
-  if (a.last_date < b.first_date) return b.first_date - a.last_date;
-  if (b.last_date < a.first_date) return a.first_date - b.last_date;
+  if (a.core_last < b.first_date) return b.first_date - a.core_last;
+  if (b.core_last < a.first_date) return a.first_date - b.core_last;
   return 0;
 }
 
@@ -185,22 +193,23 @@ uint32_t StoryClustererState::BestAbsorber(uint32_t fi) {
   for (uint32_t si : touched) {
     const Story& s = stories[si];
     if (hits[si] < 2 || s.parent != si || s.size < min_size) continue;
-    // A satellite lies within the event's time span; and a merge that would build a story
-    // longer than the window joins a topic chain, not one event.
-    if (SpanGap(f, s) > 0) continue;
-    if (f.first_date != kNoDate && s.first_date != kNoDate &&
-        std::max(f.last_date, s.last_date) - std::min(f.first_date, s.first_date) >
-            opt.window_seconds) {
-      continue;
+    // A satellite starts within the event's coverage [first_date, last_date], or is its
+    // run-up (at most runup_seconds before it), and its core lies within the event's window:
+    // its documents could have joined the event one by one.
+    if (f.first_date != kNoDate && s.first_date != kNoDate) {
+      if (f.first_date > s.last_date || f.first_date < s.first_date - opt.runup_seconds ||
+          f.last_date > s.core_last + opt.window_seconds) {
+        continue;
+      }
     }
     // PairScore(f, s), with f's centroid in pair_table.
     double score = 0;
-    if (f.norm > 0 && s.norm > 0 && SpanGap(f, s) <= opt.window_seconds) {
+    if (f.norm > 0 && s.norm > 0) {
       if (!table_ready) {
         pair_table.Build(f.centroid);
         table_ready = true;
       }
-      score = pair_table.Dot(s.centroid) / (double{f.norm} * s.norm) * Decay(SpanGap(f, s));
+      score = pair_table.Dot(s.centroid) / (double{f.norm} * s.norm);
     }
     if (score < opt.absorb_threshold) continue;
     if (best == StoryClusterer::kNone || score > best_score ||
@@ -215,7 +224,7 @@ uint32_t StoryClustererState::BestAbsorber(uint32_t fi) {
 void StoryClustererState::Absorb(int64_t horizon, bool all) {
   if (opt.absorb_threshold <= 0) return;
   auto is_final = [&](const Story& s) {
-    return all || (s.last_date != kNoDate && s.last_date < horizon);
+    return all || (s.core_last != kNoDate && s.core_last < horizon);
   };
   using Item = std::tuple<uint32_t, uint32_t, uint32_t>;  // size, anchor, story index
   std::vector<Item>& heap = absorb_heap;
@@ -257,7 +266,7 @@ void StoryClustererState::Sweep(bool all) {
   for (uint32_t si : active) {
     Story& s = stories[si];
     if (!s.active || s.parent != si) continue;
-    if (s.last_date != kNoDate && s.last_date < horizon) {
+    if (s.core_last != kNoDate && s.core_last < horizon) {
       s.active = false;
       live_size[si] = 0;
       s.norm = Truncate(&s.centroid, opt.summary_terms, &s.residual2);

@@ -21,6 +21,8 @@ template <typename Fn>
 void ForEachStoryOption(StoryOptions& o, Fn fn) {
   fn("threshold", &o.threshold);
   fn("window_seconds", &o.window_seconds);
+  fn("core_seconds", &o.core_seconds);
+  fn("runup_seconds", &o.runup_seconds);
   fn("decay_half_life_seconds", &o.decay_half_life_seconds);
   fn("decay_floor", &o.decay_floor);
   fn("title_weight", &o.title_weight);
@@ -36,6 +38,7 @@ void ForEachStoryOption(StoryOptions& o, Fn fn) {
   fn("burst_exponent", &o.burst_exponent);
   fn("burst_half_life_seconds", &o.burst_half_life_seconds);
   fn("burst_prior", &o.burst_prior);
+  fn("burst_keep_ratio", &o.burst_keep_ratio);
   fn("merge_stories", &o.merge_stories);
   fn("merge_threshold", &o.merge_threshold);
   fn("absorb_threshold", &o.absorb_threshold);
@@ -108,6 +111,12 @@ absl::Status StoryOptions::Validate() const {
     return absl::InvalidArgumentError("StoryOptions.threshold must be in (0, 1]");
   }
   if (window_seconds < 0) return absl::InvalidArgumentError("StoryOptions.window_seconds < 0");
+  if (core_seconds < 0 || runup_seconds < 0) {
+    return absl::InvalidArgumentError("StoryOptions.core_seconds and runup_seconds must be >= 0");
+  }
+  if (!(burst_keep_ratio == 0 || (burst_keep_ratio >= 1 && burst_keep_ratio <= 1e6))) {
+    return absl::InvalidArgumentError("StoryOptions.burst_keep_ratio must be 0 or in [1, 1e6]");
+  }
   if (!(decay_floor >= 0 && decay_floor <= 1)) {
     return absl::InvalidArgumentError("StoryOptions.decay_floor must be in [0, 1]");
   }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <span>
 #include <string>
@@ -35,7 +36,9 @@ constexpr char kMagic[8] = {'N', 'Z', 'S', 'T', 'O', 'R', 'Y', '1'};
 // 8: the candidate index is saved. 7: absorb_threshold, absorb_ratio,
 // min_recent_docs_for_df_cut. Versions 6 and 7 are still read (their missing
 // options take the defaults; the candidate index is rebuilt).
-constexpr uint32_t kFormatVersion = 8;
+// 9: story cores (core_seconds, Story::core_last), runup_seconds, burst_keep_ratio; a blob of
+// versions 6-8 keeps the model it was made with (no core, no run-up, no burst exemption).
+constexpr uint32_t kFormatVersion = 9;
 
 class Writer {
  public:
@@ -94,6 +97,9 @@ void StoryClusterer::Serialize(std::string* out) const {
   w.Put(o.absorb_threshold);
   w.Put(o.absorb_ratio);
   w.Put(o.min_recent_docs_for_df_cut);
+  w.Put(o.core_seconds);
+  w.Put(o.runup_seconds);
+  w.Put(o.burst_keep_ratio);
 
   w.Put(s.num_counted);
   w.Put(s.pending_counted);
@@ -135,6 +141,7 @@ void StoryClusterer::Serialize(std::string* out) const {
     w.Put(st.groups);
     w.Put(st.first_date);
     w.Put(st.last_date);
+    w.Put(st.core_last);
     w.Put<uint8_t>((st.active ? 1 : 0) | (st.linked ? 2 : 0));
     w.Put(st.residual2);
     w.Put<uint64_t>(st.sources.size());
@@ -254,6 +261,15 @@ absl::StatusOr<StoryClusterer> StoryClusterer::Deserialize(std::string_view blob
     r.Get(&o.absorb_ratio);
     r.Get(&o.min_recent_docs_for_df_cut);
   }
+  if (version >= 9) {
+    r.Get(&o.core_seconds);
+    r.Get(&o.runup_seconds);
+    r.Get(&o.burst_keep_ratio);
+  } else {  // the model of versions 6-8: no core, no run-up, no burst exemption
+    o.core_seconds = std::numeric_limits<int64_t>::max() / 4;
+    o.runup_seconds = 0;
+    o.burst_keep_ratio = 0;
+  }
   o.lead_score = lead_score != 0;
   o.refine_batch = refine != 0;
   o.source_df_log2_width = log2w;
@@ -311,6 +327,8 @@ absl::StatusOr<StoryClusterer> StoryClusterer::Deserialize(std::string_view blob
     r.Get(&st.groups);
     r.Get(&st.first_date);
     r.Get(&st.last_date);
+    st.core_last = st.last_date;
+    if (version >= 9) r.Get(&st.core_last);
     r.Get(&active);
     r.Get(&st.residual2);
     st.active = (active & 1) != 0;

@@ -51,6 +51,13 @@ void StoryClustererState::BuildVector(const StoryFeatures& f, uint32_t source, b
   // The sketch key computed for the prefetch is kept for the read (sketch_keys[k]): whenever
   // SourceCount reads the sketch, the prefetch saw the same entry (or none) and computed it.
   const size_t nt = f.terms.size();
+  out->textless = true;
+  for (const StoryFeatures::Term& t : f.terms) {
+    if (t.body_tf > 0) {
+      out->textless = false;
+      break;
+    }
+  }
   if (sketch_keys.size() < nt) sketch_keys.resize(nt);
   auto prefetch_sketch = [&](size_t k) {
     const TermStat* p = df.Find(f.terms[k].id);
@@ -76,9 +83,24 @@ void StoryClustererState::BuildVector(const StoryFeatures& f, uint32_t source, b
     if (tf <= 0) continue;
     const uint32_t di = ts == nullptr ? 1 : std::max<uint32_t>(ts->df, 1);
     const double d = di;
-    if (df_cut && d > max_df) continue;
+    // Time-local statistics: the term's documents in the recent past (r, decayed) and the
+    // background outside them (d_bg of n_bg). A term whose recent rate a burst explains
+    // (r / R well above d_bg / n_bg: the event's own words, common right now) keeps its
+    // background idf and is not cut as common; other terms use the corpus counts.
+    double d_bg = d, n_bg = n, burst_ratio = 1;
+    bool bursty = false;
+    if (burst && ts != nullptr) {
+      const double r = Decayed(ts->recent, ts->hour, hour, hl);
+      d_bg = std::max(d - r, 1.0);
+      n_bg = std::max(n - all_recent, 1.0);
+      burst_ratio = (r + opt.burst_prior) / (all_recent * d_bg / n_bg + opt.burst_prior);
+      bursty = opt.burst_keep_ratio > 0 && burst_ratio >= opt.burst_keep_ratio;
+    }
+    if (df_cut && d > max_df && !bursty) continue;
     double idf;
-    if (di < kIdfTable && idf_valid[di] == idf_stamp) {
+    if (bursty) {
+      idf = std::log1p((n_bg + opt.df_prior_docs) / (d_bg + prior_df));
+    } else if (di < kIdfTable && idf_valid[di] == idf_stamp) {
       idf = idf_cache[di];
     } else {
       idf = std::log1p(prior_n / (d + prior_df));
@@ -87,11 +109,11 @@ void StoryClustererState::BuildVector(const StoryFeatures& f, uint32_t source, b
         idf_valid[di] = idf_stamp;
       }
     }
-    // The source discount ln(1 + ns / ds) only matters when it is below idf, i.e. when
-    // ns / ds < prior_n / (d + prior_df).
+    // The source discount ln(1 + ns / ds) only matters when it is below idf, i.e. (for the
+    // corpus idf) when ns / ds < prior_n / (d + prior_df).
     const uint32_t dsi = std::max<uint32_t>(SourceCount(ts, tag, sketch_keys[i]), 1);
     const double ds = dsi;
-    if (ns * (d + prior_df) < prior_n * ds) {
+    if (bursty || ns * (d + prior_df) < prior_n * ds) {
       double disc;
       if (dsi < kDiscTable && dc.valid[dsi] == dc.stamp) {
         disc = dc.value[dsi];
@@ -104,7 +126,8 @@ void StoryClustererState::BuildVector(const StoryFeatures& f, uint32_t source, b
       }
       idf = std::min(idf, disc);
     }
-    const double iw = idf * Burst(ts, d, n, date, all_recent);
+    const double bw = Burst(ts, d, n, date, all_recent);
+    const double iw = idf * bw;
     const double w = (1.0 + Log(tf)) * iw;
     // The norm is that of the full vector: dropping terms (below) must not inflate cosines.
     full_norm2 += w * w;

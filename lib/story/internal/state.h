@@ -63,6 +63,10 @@ struct Story {
   uint32_t size = 0;
   uint32_t groups = 0;
   int64_t first_date = kNoDate, last_date = kNoDate;
+  // The last date of the story's core: its members dated at most core_seconds after
+  // first_date. Only core members shape the centroid, and the time window is measured from
+  // [first_date, core_last]: later members join for what they share with the event's core.
+  int64_t core_last = kNoDate;
   bool active = true;
   // A member document also scored >= absorb_threshold / 2 against another story: only such
   // stories get the second look (Absorb); the others share too little with any story.
@@ -84,6 +88,9 @@ struct DocVectors {
   SparseVec lead_doc{kDim};
   std::vector<std::pair<float, uint64_t>> query;
   float residual2 = 0;
+  // No body term (an empty, chrome-only or title-only article): it joins a story only through
+  // three of its terms, never through a title word alone.
+  bool textless = false;
 };
 
 static_assert(std::is_nothrow_move_constructible_v<Story>, "vector<Story> must move, not copy");
@@ -224,7 +231,9 @@ struct StoryClustererState {
     lead_doc.swap(v->lead_doc);
     query.swap(v->query);
     std::swap(doc_residual2, v->residual2);
+    std::swap(doc_textless, v->textless);
   }
+  bool doc_textless = false;  // DocVectors::textless of the current document
 
   // ==== Stories ====
   std::vector<Story> stories;
@@ -276,8 +285,12 @@ struct StoryClustererState {
   std::vector<std::vector<uint32_t>*> query_lists;  // posting lists of the query terms
   uint32_t stamp = 0;
 
-  // Distance in time from a date to a story's span (0: inside, or no date).
+  // Distance in time from a date to a story's core [first_date, core_last] (0: inside, or no
+  // date): the window counts from it.
   static int64_t Gap(const Story& s, int64_t date);
+  // Distance in time from a date to a story's whole span [first_date, last_date]: the decay
+  // counts from it (a story still being covered is live).
+  static int64_t DecayGap(const Story& s, int64_t date);
 
   // Lookup table of the current document's stored terms (doc and lead_doc), so a story is
   // scored by one pass over its centroid: a bitmap filter (most centroid terms are not in the

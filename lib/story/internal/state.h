@@ -276,8 +276,10 @@ struct StoryClustererState {
   std::vector<std::vector<uint32_t>*> query_lists;  // posting lists of the query terms
   uint32_t stamp = 0;
 
+  // Gap, DocSlot, BuildDocTable and Score are inline, defined in story_index.cc beside
+  // FindStory, their only caller (per candidate story and per term).
   // Distance in time from a date to a story's span (0: inside, or no date).
-  static int64_t Gap(const Story& s, int64_t date);
+  static inline int64_t Gap(const Story& s, int64_t date);
 
   // Lookup table of the current document's stored terms (doc and lead_doc), so a story is
   // scored by one pass over its centroid: a bitmap filter (most centroid terms are not in the
@@ -295,10 +297,10 @@ struct StoryClustererState {
   uint64_t doc_filter[kFilterBits / 64] = {};
   static size_t FilterBit(uint64_t id) { return (id >> 40) & (kFilterBits - 1); }
   // The slot of `id` in doc_table: its entry, or the free slot where it would go.
-  DocEntry* DocSlot(uint64_t id);
-  void BuildDocTable();
+  inline DocEntry* DocSlot(uint64_t id);
+  inline void BuildDocTable();
   // Decayed score of the current document (doc, lead_doc) against story s.
-  double Score(const Story& s, int64_t gap);
+  inline double Score(const Story& s, int64_t gap);
 
   // Whether IndexStory(si) would post a new term after the current document was added to
   // story si. Centroid weights never decrease while a story takes documents and truncation

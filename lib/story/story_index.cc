@@ -14,6 +14,66 @@
 
 namespace nazir::internal {
 
+// Score and its helpers are inline (declared so in state.h): FindStory, their only caller,
+// runs them per candidate story and per filter hit.
+
+inline StoryClustererState::DocEntry* StoryClustererState::DocSlot(uint64_t id) {
+  const size_t mask = doc_table.size() - 1;
+  size_t h = (id ^ (id >> 29)) & mask;
+  while (doc_table[h].id != kEmptyId && doc_table[h].id != id) h = (h + 1) & mask;
+  return &doc_table[h];
+}
+
+inline void StoryClustererState::BuildDocTable() {
+  for (uint32_t h : doc_table_used) doc_table[h].id = kEmptyId;
+  doc_table_used.clear();
+  std::fill(std::begin(doc_filter), std::end(doc_filter), 0);
+  size_t want = 16;
+  while (want < 4 * static_cast<size_t>(doc.nonZeros() + lead_doc.nonZeros())) want *= 2;
+  if (doc_table.size() < want) doc_table.assign(want, DocEntry{kEmptyId, 0, 0});
+  auto add = [this](const SparseVec& v, bool lead) {
+    for (SparseVec::InnerIterator it(v); it; ++it) {
+      const uint64_t id = static_cast<uint64_t>(it.index());
+      DocEntry* e = DocSlot(id);
+      if (e->id == kEmptyId) {
+        *e = DocEntry{id, 0, 0};
+        doc_table_used.push_back(static_cast<uint32_t>(e - doc_table.data()));
+        doc_filter[FilterBit(id) / 64] |= uint64_t{1} << (FilterBit(id) % 64);
+      }
+      (lead ? e->lw : e->w) = it.value();
+    }
+  };
+  add(doc, false);
+  add(lead_doc, true);
+}
+
+inline double StoryClustererState::Score(const Story& s, int64_t gap) {
+  const int64_t* idx = s.centroid.innerIndexPtr();
+  const float* val = s.centroid.valuePtr();
+  const int64_t n = s.centroid.nonZeros();
+  // Pass 1, without branches (a filter hit is unpredictable): the positions that pass the
+  // filter. Pass 2 probes them, in index order.
+  if (score_pos.size() < static_cast<size_t>(n)) score_pos.resize(static_cast<size_t>(n));
+  uint32_t* pos = score_pos.data();
+  size_t m = 0;
+  for (int64_t k = 0; k < n; ++k) {
+    const size_t bit = FilterBit(static_cast<uint64_t>(idx[k]));
+    pos[m] = static_cast<uint32_t>(k);
+    m += doc_filter[bit / 64] >> (bit % 64) & 1;
+  }
+  float full = 0, lead = 0;
+  for (size_t j = 0; j < m; ++j) {
+    const uint32_t k = pos[j];
+    const DocEntry* e = DocSlot(static_cast<uint64_t>(idx[k]));
+    if (e->id == kEmptyId) continue;
+    full += e->w * val[k];
+    lead += e->lw * val[k];
+  }
+  double dot = static_cast<double>(full);
+  if (opt.lead_score && lead_doc.nonZeros() > 0) dot = std::max(dot, static_cast<double>(lead));
+  return dot / s.norm * Decay(gap);
+}
+
 uint32_t StoryClustererState::FindStory(int64_t date, double* best_score) {
   NewVisit();
   candidates.clear();
@@ -99,77 +159,6 @@ void StoryClustererState::NewVisit() {
   }
   visit_stamp.resize(stories.size(), 0);
   hits.resize(stories.size(), 0);
-}
-
-int64_t StoryClustererState::Gap(const Story& s, int64_t date) {
-  if (date == kNoDate || s.first_date == kNoDate) return 0;
-  if (date < s.first_date) return s.first_date - date;
-  if (date > s.core_last) return date - s.core_last;
-  return 0;
-}
-
-int64_t StoryClustererState::DecayGap(const Story& s, int64_t date) {
-  if (date == kNoDate || s.first_date == kNoDate) return 0;
-  if (date < s.first_date) return s.first_date - date;
-  if (date > s.last_date) return date - s.last_date;
-  return 0;
-}
-
-StoryClustererState::DocEntry* StoryClustererState::DocSlot(uint64_t id) {
-  const size_t mask = doc_table.size() - 1;
-  size_t h = (id ^ (id >> 29)) & mask;
-  while (doc_table[h].id != kEmptyId && doc_table[h].id != id) h = (h + 1) & mask;
-  return &doc_table[h];
-}
-
-void StoryClustererState::BuildDocTable() {
-  for (uint32_t h : doc_table_used) doc_table[h].id = kEmptyId;
-  doc_table_used.clear();
-  std::fill(std::begin(doc_filter), std::end(doc_filter), 0);
-  size_t want = 16;
-  while (want < 4 * static_cast<size_t>(doc.nonZeros() + lead_doc.nonZeros())) want *= 2;
-  if (doc_table.size() < want) doc_table.assign(want, DocEntry{kEmptyId, 0, 0});
-  auto add = [this](const SparseVec& v, bool lead) {
-    for (SparseVec::InnerIterator it(v); it; ++it) {
-      const uint64_t id = static_cast<uint64_t>(it.index());
-      DocEntry* e = DocSlot(id);
-      if (e->id == kEmptyId) {
-        *e = DocEntry{id, 0, 0};
-        doc_table_used.push_back(static_cast<uint32_t>(e - doc_table.data()));
-        doc_filter[FilterBit(id) / 64] |= uint64_t{1} << (FilterBit(id) % 64);
-      }
-      (lead ? e->lw : e->w) = it.value();
-    }
-  };
-  add(doc, false);
-  add(lead_doc, true);
-}
-
-double StoryClustererState::Score(const Story& s, int64_t gap) {
-  const int64_t* idx = s.centroid.innerIndexPtr();
-  const float* val = s.centroid.valuePtr();
-  const int64_t n = s.centroid.nonZeros();
-  // Pass 1, without branches (a filter hit is unpredictable): the positions that pass the
-  // filter. Pass 2 probes them, in index order.
-  if (score_pos.size() < static_cast<size_t>(n)) score_pos.resize(static_cast<size_t>(n));
-  uint32_t* pos = score_pos.data();
-  size_t m = 0;
-  for (int64_t k = 0; k < n; ++k) {
-    const size_t bit = FilterBit(static_cast<uint64_t>(idx[k]));
-    pos[m] = static_cast<uint32_t>(k);
-    m += doc_filter[bit / 64] >> (bit % 64) & 1;
-  }
-  float full = 0, lead = 0;
-  for (size_t j = 0; j < m; ++j) {
-    const uint32_t k = pos[j];
-    const DocEntry* e = DocSlot(static_cast<uint64_t>(idx[k]));
-    if (e->id == kEmptyId) continue;
-    full += e->w * val[k];
-    lead += e->lw * val[k];
-  }
-  double dot = static_cast<double>(full);
-  if (opt.lead_score && lead_doc.nonZeros() > 0) dot = std::max(dot, static_cast<double>(lead));
-  return dot / s.norm * Decay(gap);
 }
 
 bool StoryClustererState::NeedsIndex(const Story& s) const {

@@ -287,10 +287,22 @@ struct StoryClustererState {
 
   // Distance in time from a date to a story's core [first_date, core_last] (0: inside, or no
   // date): the window counts from it.
-  static int64_t Gap(const Story& s, int64_t date);
+  static int64_t Gap(const Story& s, int64_t date) {
+    if (date == kNoDate || s.first_date == kNoDate) return 0;
+    if (date < s.first_date) return s.first_date - date;
+    if (date > s.core_last) return date - s.core_last;
+    return 0;
+  }
   // Distance in time from a date to a story's whole span [first_date, last_date]: the decay
   // counts from it (a story still being covered is live).
-  static int64_t DecayGap(const Story& s, int64_t date);
+  static int64_t DecayGap(const Story& s, int64_t date) {
+    if (date == kNoDate || s.first_date == kNoDate) return 0;
+    if (date < s.first_date) return s.first_date - date;
+    if (date > s.last_date) return date - s.last_date;
+    return 0;
+  }
+  // DocSlot, BuildDocTable and Score are inline, defined in story_index.cc beside FindStory,
+  // their only caller (per candidate story and per term).
 
   // Lookup table of the current document's stored terms (doc and lead_doc), so a story is
   // scored by one pass over its centroid: a bitmap filter (most centroid terms are not in the
@@ -308,10 +320,10 @@ struct StoryClustererState {
   uint64_t doc_filter[kFilterBits / 64] = {};
   static size_t FilterBit(uint64_t id) { return (id >> 40) & (kFilterBits - 1); }
   // The slot of `id` in doc_table: its entry, or the free slot where it would go.
-  DocEntry* DocSlot(uint64_t id);
-  void BuildDocTable();
+  inline DocEntry* DocSlot(uint64_t id);
+  inline void BuildDocTable();
   // Decayed score of the current document (doc, lead_doc) against story s.
-  double Score(const Story& s, int64_t gap);
+  inline double Score(const Story& s, int64_t gap);
 
   // Whether IndexStory(si) would post a new term after the current document was added to
   // story si. Centroid weights never decrease while a story takes documents and truncation

@@ -1,11 +1,10 @@
 // Fuzz target: Engine::Open (lib/engine/persist.cc), reopening a saved index.
 //
-// Input: an index file as Engine::Save writes it. The harness overwrites its
-// last 8 bytes with the XXH64 of the rest (the file's checksum) before the
-// call, so that mutations reach the parser instead of stopping at the
-// checksum; the file is a memfd (no disk writes). The story state inside is
-// checked by its own checksum, which the harness leaves alone: mutations of
-// it stop there (story_deserialize_fuzz covers that parser).
+// Input: an index file as Engine::Save writes it. Before the call the harness
+// rewrites the checksums so that mutations reach the parsers instead of
+// stopping there: the story state's (its last field, from the "NZSTORY1"
+// magic to the file's checksum: body size and XXH3), then the file's (its last
+// 8 bytes, XXH64 of the rest). The file is a memfd (no disk writes).
 // Besides memory errors, UB and allocations beyond -malloc_limit_mb, it checks
 // that an index Open accepts is a usable engine: its statistics, stories and
 // every slot's assignment can be read, and it can look up, query and add an
@@ -33,6 +32,16 @@ constexpr std::string_view kText =
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static auto* const file = new nazir::fuzz::MemFile;
   std::string bytes(reinterpret_cast<const char*>(data), size);
+  // The story blob: "NZSTORY1", u32 version, u64 body size, u64 XXH3 of the
+  // body, body (story_clusterer.cc).
+  constexpr std::string_view kStoryMagic = "NZSTORY1";
+  if (const size_t at = bytes.rfind(kStoryMagic);
+      at != std::string::npos && bytes.size() >= at + 28 + 8) {
+    const uint64_t body = bytes.size() - 8 - (at + 28);
+    const uint64_t sum = XXH3_64bits(bytes.data() + at + 28, body);
+    std::memcpy(bytes.data() + at + 12, &body, sizeof body);
+    std::memcpy(bytes.data() + at + 20, &sum, sizeof sum);
+  }
   if (bytes.size() >= 8) {
     const uint64_t sum = XXH64(bytes.data(), bytes.size() - 8, 0);
     std::memcpy(bytes.data() + bytes.size() - 8, &sum, sizeof sum);

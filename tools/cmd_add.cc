@@ -144,6 +144,13 @@ int Run(int argc, char** argv) {
     return 2;
   }
   const std::string input = p.positionals().empty() ? "-" : p.positionals()[0];
+  // The index is read, then replaced (unless --no-save): no output may be it.
+  std::vector<PathArg> inputs = {{"INPUT", input}}, replaced = {{"--index", index}};
+  if (no_save) inputs.push_back(replaced[0]), replaced.clear();
+  if (absl::Status st = CheckPaths(inputs, replaced, {{"-o", output}, {"--stories", stories}});
+      !st.ok()) {
+    return PathError("nazir add", st);
+  }
 
   if (!no_save) {
     if (absl::Status st = LockIndex(index, lock_timeout); !st.ok()) return Fail(st);

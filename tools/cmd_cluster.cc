@@ -106,13 +106,13 @@ absl::Status WriteAssignments(const Engine& e, FILE* out, const std::string& nam
 
 // Every verified near-duplicate pair, TSV.
 absl::Status WritePairs(const Engine& e, const std::string& path) {
-  NAZIR_ASSIGN_OR_RETURN(FILE * f, OpenOutput(path));
+  NAZIR_ASSIGN_OR_RETURN(FILE * f, OpenOutputOrStdout(path));
   std::fprintf(f, "id_a\tid_b\tcontainment\tjaccard\tshared\n");
   for (const VerifiedPair& vp : e.pairs()) {
     std::fprintf(f, "%s\t%s\t%.4f\t%.4f\t%u\n", e.meta(vp.a).id.c_str(), e.meta(vp.b).id.c_str(),
                  vp.score.containment, vp.score.jaccard, vp.score.shared);
   }
-  return CloseOutput(f, path);
+  return CloseOutput(f, OutputName(path));
 }
 
 int Run(int argc, char** argv) {
@@ -175,6 +175,11 @@ int Run(int argc, char** argv) {
     return 2;
   }
   const std::string input = p.positionals().empty() ? "-" : p.positionals()[0];
+  if (absl::Status st = CheckPaths({{"INPUT", input}}, {{"--save", f.save}},
+                                   {{"-o", f.output}, {"--pairs", f.pairs}, {"--stories", f.stories}});
+      !st.ok()) {
+    return PathError("nazir cluster", st);
+  }
   auto options = MakeOptions(f);
   if (!options.ok()) {
     std::fprintf(stderr, "nazir cluster: %s\n", std::string(options.status().message()).c_str());

@@ -27,7 +27,8 @@ void AppendAssignmentJson(const Assignment& a, std::string* line);
 
 // Writes one JSON line per story of `e` (Engine::Stories, 8 top terms):
 // {"story", "size", "groups", "sources", "first_date", "last_date" (if any
-// member is dated), "title", "top_terms"}. Errors name `path`.
+// member is dated), "title", "top_terms"} to `path` ("-": stdout). Errors
+// name `path`.
 absl::Status WriteStories(const Engine& e, const std::string& path);
 
 // What the reader flags set, and the ReaderOptions they make.
@@ -39,6 +40,32 @@ struct ReaderFlags {
 // --id-field, --text-field, --title-field, --date-field, --source-field,
 // --keep-html-entities.
 void AddReaderFlags(ArgParser* p, ReaderFlags* flags);
+
+// A file a command reads or writes, named by the flag that gave it ("-o",
+// "--pairs", "--index", "INPUT"). "" and "-" are stdin/stdout.
+struct PathArg {
+  std::string flag;
+  std::string path;
+};
+// What a command checks before any work, so that a run neither destroys its
+// input nor fails at the end after its work:
+//  - an output that is the same file as an input or as an earlier output
+//    (same st_dev and st_ino, so ./x, hard links and symlinks are caught;
+//    regular files only) is refused: InvalidArgumentError naming both flags
+//    ("... is the same file as ...");
+//  - every output must be writable: an existing regular file is opened for
+//    writing without truncating it, a new one is created and removed again;
+//    `replaced` outputs (an index: a temporary file renamed over the path, see
+//    Engine::Save) need a writable directory and a file name ("-" is
+//    refused, "" means not asked for);
+//    UnavailableError naming the flag otherwise.
+// `replaced` outputs are checked before `outputs`, each against the inputs
+// and the outputs before it.
+absl::Status CheckPaths(const std::vector<PathArg>& inputs, const std::vector<PathArg>& replaced,
+                        const std::vector<PathArg>& outputs);
+// Prints a CheckPaths error for `prog` and returns the exit status: 2 for a
+// usage error (InvalidArgument), 1 otherwise.
+int PathError(const char* prog, const absl::Status& s);
 
 // fopen for writing; UnavailableError naming the path.
 absl::StatusOr<FILE*> OpenOutput(const std::string& path);

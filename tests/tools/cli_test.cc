@@ -282,6 +282,71 @@ TEST(CliTest, NumericFlagsAreRangeCheckedAndTheKeepDaysCutoffSaturates) {
   for (const std::string& p : {in, index}) std::remove(p.c_str());
 }
 
+// An output that is the same file as an input (or as another output) is
+// refused before any work, whatever the spelling (./x, a hard link, a
+// symlink), and the input is untouched; `cluster x.jsonl -o x.jsonl` used to
+// truncate the input before reading it and report "0 docs", exit 0. Every
+// output is checked to be writable before the run, so a run never fails at
+// the end after its work (and after writing -o); `-` is stdout for each.
+TEST(CliTest, OutputsThatAreInputsOrUnwritableAreRefusedBeforeAnyWork) {
+  const std::string in = Temp("same.jsonl"), link = Temp("same_link.jsonl"),
+                    sym = Temp("same_sym.jsonl"), index = Temp("same.nzi"),
+                    out = Temp("same_out.jsonl");
+  {
+    std::ofstream f(in);
+    f << Article("s1", kText) << "\n" << Article("s2", std::string(kText) + " وأضاف") << "\n";
+  }
+  const std::string original = Slurp(in);
+  std::remove(link.c_str());
+  std::remove(sym.c_str());
+  ASSERT_EQ(::link(in.c_str(), link.c_str()), 0);
+  ASSERT_EQ(::symlink(in.c_str(), sym.c_str()), 0);
+  std::remove(index.c_str());
+  ASSERT_EQ(Nazir("cluster " + in + " --save " + index).status, 0);
+  const std::string saved = Slurp(index);
+  const std::string dir = in.substr(0, in.rfind('/')), base = in.substr(in.rfind('/') + 1);
+  struct Case {
+    std::string args, flag;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"cluster " + in + " -o " + in, "-o"},
+           {"cluster " + in + " -o " + dir + "/./" + base, "-o"},
+           {"cluster " + in + " -o " + link, "-o"},
+           {"cluster " + in + " -o " + sym, "-o"},
+           {"cluster " + in + " --pairs " + link, "--pairs"},
+           {"cluster " + in + " --stories " + in, "--stories"},
+           {"cluster " + in + " --save " + sym, "--save"},
+           {"cluster " + in + " -o " + out + " --pairs " + out, "--pairs"},
+           {"add --no-save --index " + index + " " + in + " -o " + in, "-o"},
+           {"add --index " + index + " " + in + " -o " + index, "-o"},
+           {"add --index " + index + " " + in + " --stories " + index, "--stories"},
+           {"export --index " + index + " -o " + index, "-o"},
+           {"export --index " + index + " --stories " + index, "--stories"},
+       }) {
+    CliRun r = Nazir(c.args);
+    EXPECT_EQ(r.status, 2) << c.args << "\n" << r.err;
+    EXPECT_NE(r.err.find(c.flag + " "), std::string::npos) << c.args << "\n" << r.err;
+    EXPECT_NE(r.err.find("same file"), std::string::npos) << c.args << "\n" << r.err;
+    EXPECT_EQ(r.out, "") << c.args;
+    ASSERT_EQ(Slurp(in), original) << c.args;
+    ASSERT_EQ(Slurp(index), saved) << c.args;
+  }
+  // An output that cannot be written fails the run before it writes -o.
+  for (const std::string flag : {"--pairs", "--stories", "--save"}) {
+    std::remove(out.c_str());
+    CliRun r = Nazir("cluster " + in + " -o " + out + " " + flag + " /nonexistent_dir/x");
+    EXPECT_NE(r.status, 0) << flag;
+    EXPECT_NE(r.err.find(flag), std::string::npos) << flag << "\n" << r.err;
+    EXPECT_FALSE(std::ifstream(out).good()) << flag << ": -o was written before the failure";
+  }
+  // `-` is stdout for each output.
+  CliRun dash = Nazir("cluster " + in + " -o /dev/null --pairs - --stories -");
+  ASSERT_EQ(dash.status, 0) << dash.err;
+  EXPECT_NE(dash.out.find("id_a\tid_b"), std::string::npos) << dash.out;
+  EXPECT_NE(dash.out.find("\"story\":"), std::string::npos) << dash.out;
+  for (const std::string& p : {in, link, sym, index, out}) std::remove(p.c_str());
+}
+
 // nazir export writes a saved index as it stands: for an index saved by
 // nazir cluster, exactly what cluster wrote (articles and stories); it does
 // not change the index, not even with --settle; nazir add --stories writes

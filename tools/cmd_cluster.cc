@@ -217,6 +217,7 @@ int Run(int argc, char** argv) {
   IssueReporter reporter(reader->path(), f.max_messages, &progress);
   auto report_issues = [&] { reporter.Report(&issues); };
   uint64_t docs = 0;
+  int64_t docs_with_text = 0;
   double t_sketch = 0, t_add = 0;  // t_add includes reading the next batch
   auto now = [] { return std::chrono::steady_clock::now(); };
   auto elapsed = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
@@ -248,6 +249,7 @@ int Run(int argc, char** argv) {
         if (prev_pending) {
           for (size_t i = 0; i < batch[prev].size() && add_status.ok(); ++i) {
             Article& a = batch[prev][i];
+            docs_with_text += HasText(a.text);
             DocMeta meta{std::move(a.id), std::move(a.source), a.date, std::move(a.title)};
             add_status = (*engine)->AddSketched(meta, sketches[prev][i]).status();
           }
@@ -272,6 +274,14 @@ int Run(int argc, char** argv) {
   }
   report_issues();
   if (!reader->status().ok()) return Fail(reader->status());
+  if (const std::string why =
+          NothingReadReason(reader->path(), reader->lines_read(), static_cast<int64_t>(docs),
+                            docs_with_text, ro.fields.text, reporter);
+      !why.empty()) {
+    progress.Finish();
+    std::fprintf(stderr, "nazir cluster: %s\n", why.c_str());
+    return 1;
+  }
   // The input is read: free the reader's block buffer and the batch buffers
   // (their sketches and story features are in the engine now) before the
   // engine's grouping phases, where the peak memory is.

@@ -1,5 +1,6 @@
 // `nazir eval`: scores the output of `nazir cluster` against gold pairs or a
 // gold clustering (pairwise P/R/F1, B-cubed, ARI).
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <utility>
@@ -104,6 +105,20 @@ int RunEval(int argc, char** argv) {
     std::fprintf(stderr, "nazir eval: %s\n", std::string(pred.status().message()).c_str());
     return 1;
   }
+  // A label field absent from every line (misspelled) would score every
+  // document as a singleton: refused.
+  auto no_labels = [](const LabeledDocs& d) {
+    return std::find(d.has_label.begin(), d.has_label.end(), true) == d.has_label.end();
+  };
+  auto fail_no_labels = [](const std::string& path, const LabeledDocs& d, const std::string& field,
+                           const char* flag) {
+    std::fprintf(stderr,
+                 "nazir eval: %s: no document (of %zu) has a label in field \"%s\": is %s "
+                 "right?\n",
+                 path.c_str(), d.ids.size(), field.c_str(), flag);
+    return 1;
+  };
+  if (no_labels(*pred)) return fail_no_labels(pred_path, *pred, pred_field, "--pred-field");
   absl::flat_hash_map<std::string, size_t> pred_row;
   pred_row.reserve(pred->ids.size());
   for (size_t i = 0; i < pred->ids.size(); ++i) pred_row.emplace(pred->ids[i], i);
@@ -189,6 +204,7 @@ int RunEval(int argc, char** argv) {
       std::fprintf(stderr, "nazir eval: %s\n", std::string(gold.status().message()).c_str());
       return 1;
     }
+    if (no_labels(*gold)) return fail_no_labels(gold_path, *gold, gold_field, "--gold-field");
     std::vector<size_t> pred_rows, gold_rows;
     std::vector<bool> pred_matched(pred->ids.size(), false);
     for (size_t g = 0; g < gold->ids.size(); ++g) {

@@ -242,4 +242,28 @@ std::string IssueReporter::CountsByKind() const {
   return kinds;
 }
 
+bool HasText(std::string_view text) {
+  return text.find_first_not_of(" \t\n\r\f\v") != std::string_view::npos;
+}
+
+std::string NothingReadReason(const std::string& path, int64_t lines, int64_t docs,
+                              int64_t docs_with_text, const std::string& text_field,
+                              const IssueReporter& reporter) {
+  if (docs_with_text > 0) return "";
+  if (docs == 0 && lines == 0) return absl::StrCat(path, ": no article read: the input is empty");
+  if (docs == 0) {
+    const int64_t not_json =
+        reporter.count(IssueKind::kMalformedJson) + reporter.count(IssueKind::kLineTooLong);
+    const int64_t no_id =
+        reporter.count(IssueKind::kMissingId) + reporter.count(IssueKind::kNonStringId);
+    const char* hint = not_json >= no_id
+                           ? "is it JSON Lines, one object per line, uncompressed or .zst?"
+                           : "is --id-field right?";
+    return absl::StrCat(path, ": no article read: all ", lines, " lines were skipped (",
+                        reporter.CountsByKind(), "): ", hint);
+  }
+  return absl::StrCat(path, ": no article had a non-empty \"", text_field,
+                      "\" field: is --text-field right? (", docs, " articles read)");
+}
+
 }  // namespace nazir::cli

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -89,6 +90,10 @@ class IssueReporter {
   void Report(const InputIssue& issue);
 
   int64_t total() const;
+  int64_t count(IssueKind kind) const {
+    auto it = counts_.find(kind);
+    return it == counts_.end() ? 0 : it->second;
+  }
   int64_t skipped_lines() const { return skipped_; }
   // "empty_text 3, duplicate_id 1", or "" when there was none.
   std::string CountsByKind() const;
@@ -100,6 +105,19 @@ class IssueReporter {
   std::map<IssueKind, int64_t> counts_;
   int64_t skipped_ = 0;
 };
+
+// Whether `text` has a character other than ASCII whitespace.
+bool HasText(std::string_view text);
+
+// Why a run that read `lines` lines of `path`, kept `docs` articles and found
+// text in `docs_with_text` of them has nothing to work on, or "" when it has
+// something: an empty input, every line skipped (not JSON Lines: a gzip file,
+// CSV...), or no article with text in `text_field` (a misspelled
+// --text-field). A command prints it and exits with status 1 before writing
+// or saving anything more.
+std::string NothingReadReason(const std::string& path, int64_t lines, int64_t docs,
+                              int64_t docs_with_text, const std::string& text_field,
+                              const IssueReporter& reporter);
 
 }  // namespace nazir::cli
 

@@ -347,6 +347,54 @@ TEST(CliTest, OutputsThatAreInputsOrUnwritableAreRefusedBeforeAnyWork) {
   for (const std::string& p : {in, link, sym, index, out}) std::remove(p.c_str());
 }
 
+// A run that read no article (every line malformed: a gzip file passed as
+// JSONL; an empty input), or no article with text (a misspelled
+// --text-field), fails with a message saying what was probably wrong,
+// instead of "0 docs" and exit 0; `nazir add` then does not save. `nazir
+// eval` fails when its label field is absent from every line (a misspelled
+// --gold-field made every gold doc a singleton: B-cubed 0.99, exit 0).
+TEST(CliTest, RunsThatReadNothingFailAndSayWhy) {
+  const std::string in = Temp("nothing.jsonl"), binary = Temp("nothing.jsonl.gz"),
+                    empty = Temp("nothing_empty.jsonl"), index = Temp("nothing.nzi"),
+                    out = Temp("nothing_out.jsonl"), gold = Temp("nothing_gold.jsonl");
+  {
+    std::ofstream f(in), b(binary, std::ios::binary), e(empty), g(gold);
+    f << Article("n1", kText) << "\n" << Article("n2", std::string(kText) + " وأضاف") << "\n";
+    b << std::string("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xed\x9b\x5b", 13)
+      << "\n\xab\xcd{}[\n\x01\x02\x03\n";
+    g << "{\"id\":\"n1\",\"g\":\"a\"}\n{\"id\":\"n2\",\"g\":\"a\"}\n";
+  }
+  std::remove(index.c_str());
+  struct Case {
+    std::string args, want;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"cluster " + binary, "is it JSON Lines"},
+           {"cluster " + empty, "the input is empty"},
+           {"cluster --text-field txt " + in, "no article had a non-empty \"txt\" field: is "
+                                              "--text-field right?"},
+           {"add --index " + index + " " + binary, "is it JSON Lines"},
+           {"add --index " + index + " --text-field body " + in, "--text-field"},
+       }) {
+    CliRun r = Nazir(c.args);
+    EXPECT_EQ(r.status, 1) << c.args << "\n" << r.err;
+    EXPECT_NE(r.err.find(c.want), std::string::npos) << c.args << "\n" << r.err;
+    EXPECT_FALSE(std::ifstream(index).good()) << c.args << ": an index was saved";
+  }
+  ASSERT_EQ(Nazir("cluster " + in + " -o " + out).status, 0);
+  CliRun good = Nazir("eval --pred " + out + " --gold " + gold + " --gold-field g");
+  ASSERT_EQ(good.status, 0) << good.err;
+  CliRun gold_field = Nazir("eval --pred " + out + " --gold " + gold + " --gold-field story");
+  EXPECT_EQ(gold_field.status, 1) << gold_field.out;
+  EXPECT_NE(gold_field.err.find("--gold-field"), std::string::npos) << gold_field.err;
+  EXPECT_EQ(gold_field.out, "");
+  CliRun pred_field =
+      Nazir("eval --pred " + out + " --gold " + gold + " --gold-field g --pred-field grp");
+  EXPECT_EQ(pred_field.status, 1) << pred_field.out;
+  EXPECT_NE(pred_field.err.find("--pred-field"), std::string::npos) << pred_field.err;
+  for (const std::string& p : {in, binary, empty, index, out, gold}) std::remove(p.c_str());
+}
+
 // nazir export writes a saved index as it stands: for an index saved by
 // nazir cluster, exactly what cluster wrote (articles and stories); it does
 // not change the index, not even with --settle; nazir add --stories writes

@@ -49,6 +49,15 @@ TEST(CliTest, HelpExplainsEveryCommand) {
   EXPECT_EQ(Nazir("cluster --no-such-flag").status, 2);
 }
 
+// `nazir --version` prints the version of CMakeLists.txt's project().
+TEST(CliTest, VersionIsTheProjectVersion) {
+  for (const char* flag : {"--version", "-V"}) {
+    CliRun r = Nazir(flag);
+    EXPECT_EQ(r.status, 0) << flag << "\n" << r.err;
+    EXPECT_EQ(r.out, std::string("nazir ") + NAZIR_VERSION + "\n") << flag;
+  }
+}
+
 TEST(CliTest, BadLinesAreReportedWithFileAndLineAndSkipped) {
   const std::string path = Temp("bad.jsonl");
   {

@@ -155,6 +155,13 @@ int RunEval(int argc, char** argv) {
       std::fprintf(stderr, "%s: %lld pairs in all name ids not in predictions; ignored\n",
                    gold_pairs_path.c_str(), static_cast<long long>(ignored));
     }
+    if (!pairs->empty() && edges.empty()) {  // the scores would be those of an empty gold set
+      std::fprintf(stderr,
+                   "nazir eval: no pair of %s (%zu read) has both ids in %s: are they about "
+                   "the same corpus?\n",
+                   gold_pairs_path.c_str(), pairs->size(), pred_path.c_str());
+      return 1;
+    }
     std::vector<size_t> rows(pred->ids.size());
     for (size_t i = 0; i < rows.size(); ++i) rows[i] = i;
     const std::vector<int64_t> labels = InternLabels(*pred, rows);
@@ -227,6 +234,13 @@ int RunEval(int argc, char** argv) {
     if (gold_only > kMaxListed) {
       std::fprintf(stderr, "%s: %lld gold docs in all are not in predictions; left out\n",
                    gold_path.c_str(), static_cast<long long>(gold_only));
+    }
+    if (both == 0) {  // the scores of zero documents are meaningless (all 1)
+      std::fprintf(stderr,
+                   "nazir eval: no document of %s (%zu) is in %s: are they about the same "
+                   "corpus (and is --id-field right)?\n",
+                   gold_path.c_str(), gold->ids.size(), pred_path.c_str());
+      return 1;
     }
     const std::vector<int64_t> pl = InternLabels(*pred, pred_rows);
     const std::vector<int64_t> gl = InternLabels(*gold, gold_rows);

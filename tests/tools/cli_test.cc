@@ -404,6 +404,29 @@ TEST(CliTest, RunsThatReadNothingFailAndSayWhy) {
   for (const std::string& p : {in, binary, empty, index, out, gold}) std::remove(p.c_str());
 }
 
+// nazir eval on a gold file that shares no document with the predictions
+// (another corpus, another id scheme) fails; it used to print perfect scores
+// (P = R = F1 = 1 over zero documents), exit 0.
+TEST(CliTest, EvalFailsWhenGoldAndPredictionsShareNothing) {
+  const std::string in = Temp("share.jsonl"), pred = Temp("share_pred.jsonl"),
+                    gold = Temp("share_gold.jsonl"), pairs = Temp("share_pairs.tsv");
+  {
+    std::ofstream f(in), g(gold), gp(pairs);
+    f << Article("p1", kText) << "\n" << Article("p2", kText) << "\n";
+    g << "{\"id\":\"q1\",\"g\":\"a\"}\n{\"id\":\"q2\",\"g\":\"a\"}\n";
+    gp << "id_a\tid_b\nq1\tq2\n";
+  }
+  ASSERT_EQ(Nazir("cluster " + in + " -o " + pred).status, 0);
+  CliRun labels = Nazir("eval --pred " + pred + " --gold " + gold + " --gold-field g");
+  EXPECT_EQ(labels.status, 1) << labels.out;
+  EXPECT_NE(labels.err.find("no document of " + gold), std::string::npos) << labels.err;
+  EXPECT_EQ(labels.out, "");
+  CliRun gold_pairs = Nazir("eval --pred " + pred + " --gold-pairs " + pairs);
+  EXPECT_EQ(gold_pairs.status, 1) << gold_pairs.out;
+  EXPECT_NE(gold_pairs.err.find("no pair of " + pairs), std::string::npos) << gold_pairs.err;
+  for (const std::string& p : {in, pred, gold, pairs}) std::remove(p.c_str());
+}
+
 // nazir export writes a saved index as it stands: for an index saved by
 // nazir cluster, exactly what cluster wrote (articles and stories); it does
 // not change the index, not even with --settle; nazir add --stories writes

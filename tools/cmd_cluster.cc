@@ -143,8 +143,7 @@ int Run(int argc, char** argv) {
   p.Int("shingle-size", &f.shingle_size, "words per shingle", 1, kMaxUint32);
   p.Int("num-perm", &f.num_perm, "MinHash permutations (multiple of 8)", 1, kMaxUint32);
   p.Int("seed", &f.seed, "hash seed", 0, kMaxInt64);
-  p.Int("window", &f.window, "winnowing window for containment anchors (shingles)", 1,
-        kMaxUint32);
+  p.Int("window", &f.window, "winnowing window for containment anchors (shingles)", 1, kMaxUint32);
   p.Int("min-tokens", &f.min_tokens, "documents with fewer words are flagged, never grouped", 1,
         kMaxUint32);
   p.Int("boilerplate-source-df", &f.source_df,
@@ -175,8 +174,9 @@ int Run(int argc, char** argv) {
     return 2;
   }
   const std::string input = p.positionals().empty() ? "-" : p.positionals()[0];
-  if (absl::Status st = CheckPaths({{"INPUT", input}}, {{"--save", f.save}},
-                                   {{"-o", f.output}, {"--pairs", f.pairs}, {"--stories", f.stories}});
+  if (absl::Status st =
+          CheckPaths({{"INPUT", input}}, {{"--save", f.save}},
+                     {{"-o", f.output}, {"--pairs", f.pairs}, {"--stories", f.stories}});
       !st.ok()) {
     return PathError("nazir cluster", st);
   }

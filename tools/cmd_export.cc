@@ -49,7 +49,8 @@ int Run(int argc, char** argv) {
     std::fprintf(stderr, "nazir export: --index is required and takes no INPUT\n");
     return 2;
   }
-  if (absl::Status st = CheckPaths({{"--index", index}}, {}, {{"-o", output}, {"--stories", stories}});
+  if (absl::Status st =
+          CheckPaths({{"--index", index}}, {}, {{"-o", output}, {"--stories", stories}});
       !st.ok()) {
     return PathError("nazir export", st);
   }

@@ -270,15 +270,15 @@ TEST(CliTest, NumericFlagsAreRangeCheckedAndTheKeepDaysCutoffSaturates) {
   }
   for (const std::string& args : std::vector<std::string>{
            "cluster --shingle-size 4294967297 ", "cluster --num-perm 4294967424 ",
-        "cluster --threads -3 ", "cluster --batch-docs 0 ", "cluster --max-messages -1 ",
-        "cluster --window 99999999999999999999 ", "cluster --df-width -1 ",
-        "cluster --seed -5 ", "add --index " + index + " --threads -3 ",
-        "add --index " + index + " --keep-days 99999999999999999999 ",
-        "add --index " + index + " --batch-docs 4294967296 "}) {
+           "cluster --threads -3 ", "cluster --batch-docs 0 ", "cluster --max-messages -1 ",
+           "cluster --window 99999999999999999999 ", "cluster --df-width -1 ", "cluster --seed -5 ",
+           "add --index " + index + " --threads -3 ",
+           "add --index " + index + " --keep-days 99999999999999999999 ",
+           "add --index " + index + " --batch-docs 4294967296 "}) {
     CliRun r = Nazir(args + in);
     EXPECT_EQ(r.status, 2) << args << "\n" << r.err;
-    const std::string flag = args.substr(args.rfind("--"), args.find(' ', args.rfind("--")) -
-                                                               args.rfind("--"));
+    const std::string flag =
+        args.substr(args.rfind("--"), args.find(' ', args.rfind("--")) - args.rfind("--"));
     EXPECT_NE(r.err.find("'" + flag + "'"), std::string::npos) << args << "\n" << r.err;
   }
   std::remove(index.c_str());
@@ -380,8 +380,8 @@ TEST(CliTest, RunsThatReadNothingFailAndSayWhy) {
   for (const Case& c : std::vector<Case>{
            {"cluster " + binary, "is it JSON Lines"},
            {"cluster " + empty, "the input is empty"},
-           {"cluster --text-field txt " + in, "no article had a non-empty \"txt\" field: is "
-                                              "--text-field right?"},
+           {"cluster --text-field txt " + in,
+            "no article had a non-empty \"txt\" field: is --text-field right?"},
            {"add --index " + index + " " + binary, "is it JSON Lines"},
            {"add --index " + index + " --text-field body " + in, "--text-field"},
        }) {

@@ -144,6 +144,13 @@ int Run(int argc, char** argv) {
     return 2;
   }
   const std::string input = p.positionals().empty() ? "-" : p.positionals()[0];
+  // The index is read, then replaced (unless --no-save): no output may be it.
+  std::vector<PathArg> inputs = {{"INPUT", input}}, replaced = {{"--index", index}};
+  if (no_save) inputs.push_back(replaced[0]), replaced.clear();
+  if (absl::Status st = CheckPaths(inputs, replaced, {{"-o", output}, {"--stories", stories}});
+      !st.ok()) {
+    return PathError("nazir add", st);
+  }
 
   if (!no_save) {
     if (absl::Status st = LockIndex(index, lock_timeout); !st.ok()) return Fail(st);
@@ -176,6 +183,7 @@ int Run(int argc, char** argv) {
   std::vector<ArticleSketch> sketches;
   std::string line;
   uint64_t added = 0;
+  int64_t docs_read = 0, docs_with_text = 0;
   const double total = static_cast<double>(reader->total_bytes());
   // Sketching is parallel; assignment is one article at a time in input
   // order, so the result is that of Engine::Add on each line in turn (each
@@ -184,6 +192,8 @@ int Run(int argc, char** argv) {
   while (reader->NextBatch(static_cast<size_t>(batch_docs), &batch, &issues)) {
     reporter.Report(&issues);
     const int64_t n = static_cast<int64_t>(batch.size());
+    docs_read += n;
+    for (const Article& a : batch) docs_with_text += HasText(a.text);
     if (static_cast<int64_t>(sketches.size()) < n) sketches.resize(n);
 #pragma omp parallel for num_threads(nthreads) schedule(dynamic, 8)
     for (int64_t i = 0; i < n; ++i) {
@@ -213,6 +223,13 @@ int Run(int argc, char** argv) {
   reporter.Report(&issues);
   progress.Finish();
   if (!reader->status().ok()) return Fail(reader->status());
+  // Nothing read is a failure, and the index is not saved.
+  if (const std::string why = NothingReadReason(reader->path(), reader->lines_read(), docs_read,
+                                                docs_with_text, ro.fields.text, reporter);
+      !why.empty()) {
+    std::fprintf(stderr, "nazir add: %s\n", why.c_str());
+    return 1;
+  }
   if (absl::Status st = CloseOutput(out, OutputName(output)); !st.ok()) {
     return Fail(st);
   }

@@ -106,13 +106,13 @@ absl::Status WriteAssignments(const Engine& e, FILE* out, const std::string& nam
 
 // Every verified near-duplicate pair, TSV.
 absl::Status WritePairs(const Engine& e, const std::string& path) {
-  NAZIR_ASSIGN_OR_RETURN(FILE * f, OpenOutput(path));
+  NAZIR_ASSIGN_OR_RETURN(FILE * f, OpenOutputOrStdout(path));
   std::fprintf(f, "id_a\tid_b\tcontainment\tjaccard\tshared\n");
   for (const VerifiedPair& vp : e.pairs()) {
     std::fprintf(f, "%s\t%s\t%.4f\t%.4f\t%u\n", e.meta(vp.a).id.c_str(), e.meta(vp.b).id.c_str(),
                  vp.score.containment, vp.score.jaccard, vp.score.shared);
   }
-  return CloseOutput(f, path);
+  return CloseOutput(f, OutputName(path));
 }
 
 int Run(int argc, char** argv) {
@@ -143,8 +143,7 @@ int Run(int argc, char** argv) {
   p.Int("shingle-size", &f.shingle_size, "words per shingle", 1, kMaxUint32);
   p.Int("num-perm", &f.num_perm, "MinHash permutations (multiple of 8)", 1, kMaxUint32);
   p.Int("seed", &f.seed, "hash seed", 0, kMaxInt64);
-  p.Int("window", &f.window, "winnowing window for containment anchors (shingles)", 1,
-        kMaxUint32);
+  p.Int("window", &f.window, "winnowing window for containment anchors (shingles)", 1, kMaxUint32);
   p.Int("min-tokens", &f.min_tokens, "documents with fewer words are flagged, never grouped", 1,
         kMaxUint32);
   p.Int("boilerplate-source-df", &f.source_df,
@@ -175,6 +174,12 @@ int Run(int argc, char** argv) {
     return 2;
   }
   const std::string input = p.positionals().empty() ? "-" : p.positionals()[0];
+  if (absl::Status st =
+          CheckPaths({{"INPUT", input}}, {{"--save", f.save}},
+                     {{"-o", f.output}, {"--pairs", f.pairs}, {"--stories", f.stories}});
+      !st.ok()) {
+    return PathError("nazir cluster", st);
+  }
   auto options = MakeOptions(f);
   if (!options.ok()) {
     std::fprintf(stderr, "nazir cluster: %s\n", std::string(options.status().message()).c_str());
@@ -212,6 +217,7 @@ int Run(int argc, char** argv) {
   IssueReporter reporter(reader->path(), f.max_messages, &progress);
   auto report_issues = [&] { reporter.Report(&issues); };
   uint64_t docs = 0;
+  int64_t docs_with_text = 0;
   double t_sketch = 0, t_add = 0;  // t_add includes reading the next batch
   auto now = [] { return std::chrono::steady_clock::now(); };
   auto elapsed = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
@@ -248,6 +254,7 @@ int Run(int argc, char** argv) {
         if (prev_pending) {
           for (size_t i = 0; i < batch[prev].size() && add_status.ok(); ++i) {
             Article& a = batch[prev][i];
+            docs_with_text += HasText(a.text);
             DocMeta meta{std::move(a.id), std::move(a.source), a.date, std::move(a.title)};
             add_status = (*engine)->AddSketched(meta, sketches[prev][i]).status();
           }
@@ -274,6 +281,14 @@ int Run(int argc, char** argv) {
   }
   report_issues();
   if (!reader->status().ok()) return Fail(reader->status());
+  if (const std::string why =
+          NothingReadReason(reader->path(), reader->lines_read(), static_cast<int64_t>(docs),
+                            docs_with_text, ro.fields.text, reporter);
+      !why.empty()) {
+    progress.Finish();
+    std::fprintf(stderr, "nazir cluster: %s\n", why.c_str());
+    return 1;
+  }
   // The input is read: free the reader's block buffer and the batch buffers
   // (their sketches and story features are in the engine now) before the
   // engine's grouping phases, where the peak memory is.

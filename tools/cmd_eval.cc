@@ -1,5 +1,6 @@
 // `nazir eval`: scores the output of `nazir cluster` against gold pairs or a
 // gold clustering (pairwise P/R/F1, B-cubed, ARI).
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <utility>
@@ -104,6 +105,20 @@ int RunEval(int argc, char** argv) {
     std::fprintf(stderr, "nazir eval: %s\n", std::string(pred.status().message()).c_str());
     return 1;
   }
+  // A label field absent from every line (misspelled) would score every
+  // document as a singleton: refused.
+  auto no_labels = [](const LabeledDocs& d) {
+    return std::find(d.has_label.begin(), d.has_label.end(), true) == d.has_label.end();
+  };
+  auto fail_no_labels = [](const std::string& path, const LabeledDocs& d, const std::string& field,
+                           const char* flag) {
+    std::fprintf(stderr,
+                 "nazir eval: %s: no document (of %zu) has a label in field \"%s\": is %s "
+                 "right?\n",
+                 path.c_str(), d.ids.size(), field.c_str(), flag);
+    return 1;
+  };
+  if (no_labels(*pred)) return fail_no_labels(pred_path, *pred, pred_field, "--pred-field");
   absl::flat_hash_map<std::string, size_t> pred_row;
   pred_row.reserve(pred->ids.size());
   for (size_t i = 0; i < pred->ids.size(); ++i) pred_row.emplace(pred->ids[i], i);
@@ -139,6 +154,13 @@ int RunEval(int argc, char** argv) {
     if (ignored > kMaxListed) {
       std::fprintf(stderr, "%s: %lld pairs in all name ids not in predictions; ignored\n",
                    gold_pairs_path.c_str(), static_cast<long long>(ignored));
+    }
+    if (!pairs->empty() && edges.empty()) {  // the scores would be those of an empty gold set
+      std::fprintf(stderr,
+                   "nazir eval: no pair of %s (%zu read) has both ids in %s: are they about "
+                   "the same corpus?\n",
+                   gold_pairs_path.c_str(), pairs->size(), pred_path.c_str());
+      return 1;
     }
     std::vector<size_t> rows(pred->ids.size());
     for (size_t i = 0; i < rows.size(); ++i) rows[i] = i;
@@ -189,6 +211,7 @@ int RunEval(int argc, char** argv) {
       std::fprintf(stderr, "nazir eval: %s\n", std::string(gold.status().message()).c_str());
       return 1;
     }
+    if (no_labels(*gold)) return fail_no_labels(gold_path, *gold, gold_field, "--gold-field");
     std::vector<size_t> pred_rows, gold_rows;
     std::vector<bool> pred_matched(pred->ids.size(), false);
     for (size_t g = 0; g < gold->ids.size(); ++g) {
@@ -211,6 +234,13 @@ int RunEval(int argc, char** argv) {
     if (gold_only > kMaxListed) {
       std::fprintf(stderr, "%s: %lld gold docs in all are not in predictions; left out\n",
                    gold_path.c_str(), static_cast<long long>(gold_only));
+    }
+    if (both == 0) {  // the scores of zero documents are meaningless (all 1)
+      std::fprintf(stderr,
+                   "nazir eval: no document of %s (%zu) is in %s: are they about the same "
+                   "corpus (and is --id-field right)?\n",
+                   gold_path.c_str(), gold->ids.size(), pred_path.c_str());
+      return 1;
     }
     const std::vector<int64_t> pl = InternLabels(*pred, pred_rows);
     const std::vector<int64_t> gl = InternLabels(*gold, gold_rows);

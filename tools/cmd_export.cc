@@ -49,6 +49,11 @@ int Run(int argc, char** argv) {
     std::fprintf(stderr, "nazir export: --index is required and takes no INPUT\n");
     return 2;
   }
+  if (absl::Status st =
+          CheckPaths({{"--index", index}}, {}, {{"-o", output}, {"--stories", stories}});
+      !st.ok()) {
+    return PathError("nazir export", st);
+  }
   Progress progress;
   absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(index);
   if (!engine.ok()) return Fail(engine.status());

@@ -126,10 +126,9 @@ int ArgParser::Parse(int argc, char** argv) {
         // strtoll saturates out-of-range values with ERANGE: refused here too.
         const long long v = std::strtoll(value.c_str(), &end, 10);
         if (errno || end == value.c_str() || *end || v < f.min || v > f.max) {
-          const std::string range = f.max == INT64_MAX
-                                        ? ">= " + std::to_string(f.min)
-                                        : "in [" + std::to_string(f.min) + ", " +
-                                              std::to_string(f.max) + "]";
+          const std::string range = f.max == INT64_MAX ? ">= " + std::to_string(f.min)
+                                                       : "in [" + std::to_string(f.min) + ", " +
+                                                             std::to_string(f.max) + "]";
           return fail("option '--" + name + "' expects an integer " + range + ", got '" + value +
                       "'");
         }

@@ -11,7 +11,7 @@ namespace {
 void PrintUsage(FILE* out) {
   std::fprintf(out,
                "nazir - near-duplicate groups and stories for Arabic news\n\n"
-               "Usage: nazir <command> [OPTIONS] [ARGS]\n\nCommands:\n");
+               "Usage: nazir <command> [OPTIONS] [ARGS]\n       nazir --version\n\nCommands:\n");
   for (const auto& [name, cmd] : nazir::cli::Registry()) {
     std::fprintf(out, "  %-12s %s\n", name.c_str(), cmd.summary.c_str());
   }
@@ -28,6 +28,10 @@ int main(int argc, char** argv) {
   std::string cmd = argv[1];
   if (cmd == "-h" || cmd == "--help" || cmd == "help") {
     PrintUsage(stdout);
+    return 0;
+  }
+  if (cmd == "--version" || cmd == "-V") {
+    std::printf("nazir %s\n", NAZIR_VERSION);
     return 0;
   }
   auto& registry = nazir::cli::Registry();

@@ -1,7 +1,17 @@
 #include "output.h"
 
+#include <cerrno>
+#include <cstring>
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+
 #include "nazir/base/status.h"
 #include "nazir/io/json_writer.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace nazir::cli {
 namespace {
@@ -35,7 +45,7 @@ void AppendAssignmentJson(const Assignment& a, std::string* line) {
 }
 
 absl::Status WriteStories(const Engine& e, const std::string& path) {
-  NAZIR_ASSIGN_OR_RETURN(FILE * f, OpenOutput(path));
+  NAZIR_ASSIGN_OR_RETURN(FILE * f, OpenOutputOrStdout(path));
   std::string line;
   for (const StoryInfo& st : e.Stories(8)) {
     line.assign("{\"story\":");
@@ -55,7 +65,7 @@ absl::Status WriteStories(const Engine& e, const std::string& path) {
     line += "}\n";
     std::fwrite(line.data(), 1, line.size(), f);
   }
-  return CloseOutput(f, path);
+  return CloseOutput(f, OutputName(path));
 }
 
 ReaderOptions ReaderFlags::Options() const {
@@ -74,6 +84,112 @@ void AddReaderFlags(ArgParser* p, ReaderFlags* flags) {
   p->String("source-field", &fields->source, "JSON field holding the source/outlet");
   p->Bool("keep-html-entities", &flags->keep_html_entities,
           "do not decode HTML character references (&quot; &#8220; ...) in text and title");
+}
+
+namespace {
+
+bool IsStdStream(const std::string& path) { return path.empty() || path == "-"; }
+
+struct FileId {
+  dev_t dev;
+  ino_t ino;
+  bool regular;
+};
+
+std::optional<FileId> Identify(const std::string& path) {
+  struct stat st;
+  if (IsStdStream(path) || ::stat(path.c_str(), &st) != 0) return std::nullopt;
+  return FileId{st.st_dev, st.st_ino, S_ISREG(st.st_mode)};
+}
+
+std::string Describe(const PathArg& p) { return absl::StrCat(p.flag, " ", p.path); }
+
+absl::Status Unwritable(const PathArg& p, const std::string& why) {
+  return absl::UnavailableError(absl::StrCat("cannot write ", Describe(p), ": ", why));
+}
+
+// Whether the file can be written, without truncating it (an existing
+// regular file) or leaving it behind (a new one).
+absl::Status CheckWritable(const PathArg& p) {
+  if (IsStdStream(p.path)) return absl::OkStatus();
+  struct stat st;
+  if (::stat(p.path.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return Unwritable(p, "it is a directory");
+    if (!S_ISREG(st.st_mode)) {  // a device or a pipe: opening may block
+      return ::access(p.path.c_str(), W_OK) == 0 ? absl::OkStatus()
+                                                 : Unwritable(p, std::strerror(errno));
+    }
+    const int fd = ::open(p.path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return Unwritable(p, std::strerror(errno));
+    ::close(fd);
+    return absl::OkStatus();
+  }
+  const int fd = ::open(p.path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return Unwritable(p, std::strerror(errno));
+  ::close(fd);
+  ::unlink(p.path.c_str());
+  return absl::OkStatus();
+}
+
+// A file replaced by rename (Engine::Save writes PATH.tmp, then renames it).
+absl::Status CheckReplaceable(const PathArg& p) {
+  if (IsStdStream(p.path)) {
+    return absl::InvalidArgumentError(absl::StrCat(p.flag, " needs a file name, not stdout"));
+  }
+  struct stat st;
+  if (::stat(p.path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    return Unwritable(p, "it is a directory");
+  }
+  const size_t slash = p.path.find_last_of('/');
+  const std::string dir =
+      slash == std::string::npos ? "." : (slash == 0 ? "/" : p.path.substr(0, slash));
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+    return Unwritable(p, absl::StrCat("directory ", dir, ": ", std::strerror(errno)));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status CheckPaths(const std::vector<PathArg>& inputs, const std::vector<PathArg>& replaced,
+                        const std::vector<PathArg>& outputs) {
+  struct Seen {
+    const PathArg* arg;
+    std::optional<FileId> id;
+  };
+  std::vector<Seen> seen;
+  for (const PathArg& in : inputs) {
+    if (!IsStdStream(in.path)) seen.push_back({&in, Identify(in.path)});
+  }
+  std::vector<const PathArg*> order;
+  for (const PathArg& r : replaced) order.push_back(&r);
+  for (const PathArg& o : outputs) order.push_back(&o);
+  for (const PathArg* out : order) {
+    if (IsStdStream(out->path)) continue;
+    const std::optional<FileId> id = Identify(out->path);
+    for (const Seen& s : seen) {
+      // Files that exist are compared by identity (regular files: opening a
+      // device or a pipe again destroys nothing), new ones by name.
+      const bool same = id && s.id ? id->regular && id->dev == s.id->dev && id->ino == s.id->ino
+                                   : !id && out->path == s.arg->path;
+      if (same) {
+        return absl::InvalidArgumentError(absl::StrCat(Describe(*out), " is the same file as ",
+                                                       Describe(*s.arg),
+                                                       ": refusing to overwrite it"));
+      }
+    }
+    seen.push_back({out, id});
+  }
+  for (const PathArg& r : replaced) {
+    if (!r.path.empty()) NAZIR_RETURN_IF_ERROR(CheckReplaceable(r));  // "": not asked for
+  }
+  for (const PathArg& o : outputs) NAZIR_RETURN_IF_ERROR(CheckWritable(o));
+  return absl::OkStatus();
+}
+
+int PathError(const char* prog, const absl::Status& s) {
+  std::fprintf(stderr, "%s: %s\n", prog, std::string(s.message()).c_str());
+  return absl::IsInvalidArgument(s) ? 2 : 1;
 }
 
 absl::StatusOr<FILE*> OpenOutput(const std::string& path) {
@@ -124,6 +240,30 @@ std::string IssueReporter::CountsByKind() const {
              std::to_string(count);
   }
   return kinds;
+}
+
+bool HasText(std::string_view text) {
+  return text.find_first_not_of(" \t\n\r\f\v") != std::string_view::npos;
+}
+
+std::string NothingReadReason(const std::string& path, int64_t lines, int64_t docs,
+                              int64_t docs_with_text, const std::string& text_field,
+                              const IssueReporter& reporter) {
+  if (docs_with_text > 0) return "";
+  if (docs == 0 && lines == 0) return absl::StrCat(path, ": no article read: the input is empty");
+  if (docs == 0) {
+    const int64_t not_json =
+        reporter.count(IssueKind::kMalformedJson) + reporter.count(IssueKind::kLineTooLong);
+    const int64_t no_id =
+        reporter.count(IssueKind::kMissingId) + reporter.count(IssueKind::kNonStringId);
+    const char* hint = not_json >= no_id
+                           ? "is it JSON Lines, one object per line, uncompressed or .zst?"
+                           : "is --id-field right?";
+    return absl::StrCat(path, ": no article read: all ", lines, " lines were skipped (",
+                        reporter.CountsByKind(), "): ", hint);
+  }
+  return absl::StrCat(path, ": no article had a non-empty \"", text_field,
+                      "\" field: is --text-field right? (", docs, " articles read)");
 }
 
 }  // namespace nazir::cli

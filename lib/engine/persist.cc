@@ -298,7 +298,8 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path) {
   // The options size the DF sketch (Create allocates it): its counters must
   // be in the file.
   if (!r.Fits(uint64_t{1} << options.df_log2_width, 1)) {
-    return corrupt(absl::StrCat("DF sketch of 2^", options.df_log2_width, " counters: ", r.error()));
+    return corrupt(
+        absl::StrCat("DF sketch of 2^", options.df_log2_width, " counters: ", r.error()));
   }
   // Whether the sketches carried story features is not in the options record:
   // the fingerprint's story part is empty when they did not (an index saved

@@ -656,6 +656,9 @@ bool CorpusReader::NextBatch(size_t max_docs, std::vector<Article>* batch,
       continue;
     }
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    // A UTF-8 byte order mark (Windows editors, spreadsheet exports) is
+    // skipped at the start of the input only.
+    if (m.line_no == 1 && line.starts_with("\xEF\xBB\xBF")) line.remove_prefix(3);
     if (IsBlank(line)) continue;
     batch->emplace_back();
     if (!m.ParseLine(line, &batch->back(), issues)) batch->pop_back();

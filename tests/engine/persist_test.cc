@@ -4,8 +4,8 @@
 #include <fstream>
 #include <memory>
 
-#include <gtest/gtest.h>
 #include "xxhash.h"
+#include <gtest/gtest.h>
 
 #include "nazir/engine/engine.h"
 

@@ -296,6 +296,24 @@ TEST(CorpusReaderTest, CrlfAndBlankLinesAndNoFinalNewline) {
   EXPECT_EQ(r.docs[2].line, 6);
 }
 
+// A UTF-8 byte order mark at the start of the input (Windows editors, Excel
+// exports) is skipped; it used to make line 1 malformed JSON. Only there:
+// elsewhere it is a character like any other (and not valid before JSON).
+TEST(CorpusReaderTest, ByteOrderMarkAtTheStartIsSkipped) {
+  const std::string bom = "\xEF\xBB\xBF";
+  ReadResult r = ReadString("bom", bom + Doc("a", "one") + "\n" + bom + Doc("b", "two") + "\n");
+  ASSERT_EQ(r.docs.size(), 1u);
+  EXPECT_EQ(r.docs[0].id, "a");
+  EXPECT_EQ(r.docs[0].line, 1);
+  ASSERT_EQ(r.issues.size(), 1u);
+  EXPECT_EQ(r.issues[0].kind, IssueKind::kMalformedJson);
+  EXPECT_EQ(r.issues[0].line, 2);
+  ReadResult blank = ReadString("bom_blank", bom + "\n" + Doc("c", "three") + "\n");
+  EXPECT_TRUE(blank.issues.empty());
+  ASSERT_EQ(blank.docs.size(), 1u);
+  EXPECT_EQ(blank.docs[0].line, 2);
+}
+
 TEST(CorpusReaderTest, EmptyFile) {
   ReadResult r = ReadString("empty", "");
   EXPECT_TRUE(r.docs.empty());

@@ -13,12 +13,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include <gtest/gtest.h>
 #include "xxhash.h"
+#include <gtest/gtest.h>
 
 #include "nazir/io/corpus_reader.h"
 #include "nazir/normalize/tokenizer.h"
 #include "nazir/story/story_features.h"
+
 #include "tests/base/address_space_limit.h"
 
 namespace nazir {
@@ -625,10 +626,9 @@ TEST(StoryClustererSerializationTest, CraftedSketchWidthIsRefusedBeforeItAllocat
   const StoryOptions o;
   const size_t width_at =
       kBody + sizeof o.threshold + sizeof o.window_seconds + sizeof o.decay_half_life_seconds +
-      sizeof o.title_weight + sizeof o.lead_weight + sizeof o.doc_terms +
-      sizeof o.centroid_terms + sizeof o.max_df_fraction + sizeof o.min_docs_for_df_cut +
-      sizeof o.source_prior_docs + sizeof o.query_terms + sizeof o.index_terms +
-      sizeof o.summary_terms;
+      sizeof o.title_weight + sizeof o.lead_weight + sizeof o.doc_terms + sizeof o.centroid_terms +
+      sizeof o.max_df_fraction + sizeof o.min_docs_for_df_cut + sizeof o.source_prior_docs +
+      sizeof o.query_terms + sizeof o.index_terms + sizeof o.summary_terms;
   // The limit itself does not make Deserialize fail: the blob as saved reads.
   EXPECT_EXIT(
       {

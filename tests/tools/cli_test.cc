@@ -49,6 +49,15 @@ TEST(CliTest, HelpExplainsEveryCommand) {
   EXPECT_EQ(Nazir("cluster --no-such-flag").status, 2);
 }
 
+// `nazir --version` prints the version of CMakeLists.txt's project().
+TEST(CliTest, VersionIsTheProjectVersion) {
+  for (const char* flag : {"--version", "-V"}) {
+    CliRun r = Nazir(flag);
+    EXPECT_EQ(r.status, 0) << flag << "\n" << r.err;
+    EXPECT_EQ(r.out, std::string("nazir ") + NAZIR_VERSION + "\n") << flag;
+  }
+}
+
 TEST(CliTest, BadLinesAreReportedWithFileAndLineAndSkipped) {
   const std::string path = Temp("bad.jsonl");
   {
@@ -261,15 +270,15 @@ TEST(CliTest, NumericFlagsAreRangeCheckedAndTheKeepDaysCutoffSaturates) {
   }
   for (const std::string& args : std::vector<std::string>{
            "cluster --shingle-size 4294967297 ", "cluster --num-perm 4294967424 ",
-        "cluster --threads -3 ", "cluster --batch-docs 0 ", "cluster --max-messages -1 ",
-        "cluster --window 99999999999999999999 ", "cluster --df-width -1 ",
-        "cluster --seed -5 ", "add --index " + index + " --threads -3 ",
-        "add --index " + index + " --keep-days 99999999999999999999 ",
-        "add --index " + index + " --batch-docs 4294967296 "}) {
+           "cluster --threads -3 ", "cluster --batch-docs 0 ", "cluster --max-messages -1 ",
+           "cluster --window 99999999999999999999 ", "cluster --df-width -1 ", "cluster --seed -5 ",
+           "add --index " + index + " --threads -3 ",
+           "add --index " + index + " --keep-days 99999999999999999999 ",
+           "add --index " + index + " --batch-docs 4294967296 "}) {
     CliRun r = Nazir(args + in);
     EXPECT_EQ(r.status, 2) << args << "\n" << r.err;
-    const std::string flag = args.substr(args.rfind("--"), args.find(' ', args.rfind("--")) -
-                                                               args.rfind("--"));
+    const std::string flag =
+        args.substr(args.rfind("--"), args.find(' ', args.rfind("--")) - args.rfind("--"));
     EXPECT_NE(r.err.find("'" + flag + "'"), std::string::npos) << args << "\n" << r.err;
   }
   std::remove(index.c_str());
@@ -280,6 +289,142 @@ TEST(CliTest, NumericFlagsAreRangeCheckedAndTheKeepDaysCutoffSaturates) {
   ASSERT_EQ(now.status, 0) << now.err;
   EXPECT_EQ(Lines(now.out).size(), 2u) << now.out;
   for (const std::string& p : {in, index}) std::remove(p.c_str());
+}
+
+// An output that is the same file as an input (or as another output) is
+// refused before any work, whatever the spelling (./x, a hard link, a
+// symlink), and the input is untouched; `cluster x.jsonl -o x.jsonl` used to
+// truncate the input before reading it and report "0 docs", exit 0. Every
+// output is checked to be writable before the run, so a run never fails at
+// the end after its work (and after writing -o); `-` is stdout for each.
+TEST(CliTest, OutputsThatAreInputsOrUnwritableAreRefusedBeforeAnyWork) {
+  const std::string in = Temp("same.jsonl"), link = Temp("same_link.jsonl"),
+                    sym = Temp("same_sym.jsonl"), index = Temp("same.nzi"),
+                    out = Temp("same_out.jsonl");
+  {
+    std::ofstream f(in);
+    f << Article("s1", kText) << "\n" << Article("s2", std::string(kText) + " وأضاف") << "\n";
+  }
+  const std::string original = Slurp(in);
+  std::remove(link.c_str());
+  std::remove(sym.c_str());
+  ASSERT_EQ(::link(in.c_str(), link.c_str()), 0);
+  ASSERT_EQ(::symlink(in.c_str(), sym.c_str()), 0);
+  std::remove(index.c_str());
+  ASSERT_EQ(Nazir("cluster " + in + " --save " + index).status, 0);
+  const std::string saved = Slurp(index);
+  const std::string dir = in.substr(0, in.rfind('/')), base = in.substr(in.rfind('/') + 1);
+  struct Case {
+    std::string args, flag;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"cluster " + in + " -o " + in, "-o"},
+           {"cluster " + in + " -o " + dir + "/./" + base, "-o"},
+           {"cluster " + in + " -o " + link, "-o"},
+           {"cluster " + in + " -o " + sym, "-o"},
+           {"cluster " + in + " --pairs " + link, "--pairs"},
+           {"cluster " + in + " --stories " + in, "--stories"},
+           {"cluster " + in + " --save " + sym, "--save"},
+           {"cluster " + in + " -o " + out + " --pairs " + out, "--pairs"},
+           {"add --no-save --index " + index + " " + in + " -o " + in, "-o"},
+           {"add --index " + index + " " + in + " -o " + index, "-o"},
+           {"add --index " + index + " " + in + " --stories " + index, "--stories"},
+           {"export --index " + index + " -o " + index, "-o"},
+           {"export --index " + index + " --stories " + index, "--stories"},
+       }) {
+    CliRun r = Nazir(c.args);
+    EXPECT_EQ(r.status, 2) << c.args << "\n" << r.err;
+    EXPECT_NE(r.err.find(c.flag + " "), std::string::npos) << c.args << "\n" << r.err;
+    EXPECT_NE(r.err.find("same file"), std::string::npos) << c.args << "\n" << r.err;
+    EXPECT_EQ(r.out, "") << c.args;
+    ASSERT_EQ(Slurp(in), original) << c.args;
+    ASSERT_EQ(Slurp(index), saved) << c.args;
+  }
+  // An output that cannot be written fails the run before it writes -o.
+  for (const std::string flag : {"--pairs", "--stories", "--save"}) {
+    std::remove(out.c_str());
+    CliRun r = Nazir("cluster " + in + " -o " + out + " " + flag + " /nonexistent_dir/x");
+    EXPECT_NE(r.status, 0) << flag;
+    EXPECT_NE(r.err.find(flag), std::string::npos) << flag << "\n" << r.err;
+    EXPECT_FALSE(std::ifstream(out).good()) << flag << ": -o was written before the failure";
+  }
+  // `-` is stdout for each output.
+  CliRun dash = Nazir("cluster " + in + " -o /dev/null --pairs - --stories -");
+  ASSERT_EQ(dash.status, 0) << dash.err;
+  EXPECT_NE(dash.out.find("id_a\tid_b"), std::string::npos) << dash.out;
+  EXPECT_NE(dash.out.find("\"story\":"), std::string::npos) << dash.out;
+  for (const std::string& p : {in, link, sym, index, out}) std::remove(p.c_str());
+}
+
+// A run that read no article (every line malformed: a gzip file passed as
+// JSONL; an empty input), or no article with text (a misspelled
+// --text-field), fails with a message saying what was probably wrong,
+// instead of "0 docs" and exit 0; `nazir add` then does not save. `nazir
+// eval` fails when its label field is absent from every line (a misspelled
+// --gold-field made every gold doc a singleton: B-cubed 0.99, exit 0).
+TEST(CliTest, RunsThatReadNothingFailAndSayWhy) {
+  const std::string in = Temp("nothing.jsonl"), binary = Temp("nothing.jsonl.gz"),
+                    empty = Temp("nothing_empty.jsonl"), index = Temp("nothing.nzi"),
+                    out = Temp("nothing_out.jsonl"), gold = Temp("nothing_gold.jsonl");
+  {
+    std::ofstream f(in), b(binary, std::ios::binary), e(empty), g(gold);
+    f << Article("n1", kText) << "\n" << Article("n2", std::string(kText) + " وأضاف") << "\n";
+    b << std::string("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xed\x9b\x5b", 13)
+      << "\n\xab\xcd{}[\n\x01\x02\x03\n";
+    g << "{\"id\":\"n1\",\"g\":\"a\"}\n{\"id\":\"n2\",\"g\":\"a\"}\n";
+  }
+  std::remove(index.c_str());
+  struct Case {
+    std::string args, want;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"cluster " + binary, "is it JSON Lines"},
+           {"cluster " + empty, "the input is empty"},
+           {"cluster --text-field txt " + in,
+            "no article had a non-empty \"txt\" field: is --text-field right?"},
+           {"add --index " + index + " " + binary, "is it JSON Lines"},
+           {"add --index " + index + " --text-field body " + in, "--text-field"},
+       }) {
+    CliRun r = Nazir(c.args);
+    EXPECT_EQ(r.status, 1) << c.args << "\n" << r.err;
+    EXPECT_NE(r.err.find(c.want), std::string::npos) << c.args << "\n" << r.err;
+    EXPECT_FALSE(std::ifstream(index).good()) << c.args << ": an index was saved";
+  }
+  ASSERT_EQ(Nazir("cluster " + in + " -o " + out).status, 0);
+  CliRun good = Nazir("eval --pred " + out + " --gold " + gold + " --gold-field g");
+  ASSERT_EQ(good.status, 0) << good.err;
+  CliRun gold_field = Nazir("eval --pred " + out + " --gold " + gold + " --gold-field story");
+  EXPECT_EQ(gold_field.status, 1) << gold_field.out;
+  EXPECT_NE(gold_field.err.find("--gold-field"), std::string::npos) << gold_field.err;
+  EXPECT_EQ(gold_field.out, "");
+  CliRun pred_field =
+      Nazir("eval --pred " + out + " --gold " + gold + " --gold-field g --pred-field grp");
+  EXPECT_EQ(pred_field.status, 1) << pred_field.out;
+  EXPECT_NE(pred_field.err.find("--pred-field"), std::string::npos) << pred_field.err;
+  for (const std::string& p : {in, binary, empty, index, out, gold}) std::remove(p.c_str());
+}
+
+// nazir eval on a gold file that shares no document with the predictions
+// (another corpus, another id scheme) fails; it used to print perfect scores
+// (P = R = F1 = 1 over zero documents), exit 0.
+TEST(CliTest, EvalFailsWhenGoldAndPredictionsShareNothing) {
+  const std::string in = Temp("share.jsonl"), pred = Temp("share_pred.jsonl"),
+                    gold = Temp("share_gold.jsonl"), pairs = Temp("share_pairs.tsv");
+  {
+    std::ofstream f(in), g(gold), gp(pairs);
+    f << Article("p1", kText) << "\n" << Article("p2", kText) << "\n";
+    g << "{\"id\":\"q1\",\"g\":\"a\"}\n{\"id\":\"q2\",\"g\":\"a\"}\n";
+    gp << "id_a\tid_b\nq1\tq2\n";
+  }
+  ASSERT_EQ(Nazir("cluster " + in + " -o " + pred).status, 0);
+  CliRun labels = Nazir("eval --pred " + pred + " --gold " + gold + " --gold-field g");
+  EXPECT_EQ(labels.status, 1) << labels.out;
+  EXPECT_NE(labels.err.find("no document of " + gold), std::string::npos) << labels.err;
+  EXPECT_EQ(labels.out, "");
+  CliRun gold_pairs = Nazir("eval --pred " + pred + " --gold-pairs " + pairs);
+  EXPECT_EQ(gold_pairs.status, 1) << gold_pairs.out;
+  EXPECT_NE(gold_pairs.err.find("no pair of " + pairs), std::string::npos) << gold_pairs.err;
+  for (const std::string& p : {in, pred, gold, pairs}) std::remove(p.c_str());
 }
 
 // nazir export writes a saved index as it stands: for an index saved by

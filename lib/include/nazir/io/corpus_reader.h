@@ -15,7 +15,8 @@
 //
 // Input: a file path, or "-" for stdin. A path ending in ".zst" is
 // decompressed on the fly (zstd streaming). Lines end in "\n" or "\r\n"; the
-// last line need not end in a newline. Blank lines are ignored silently.
+// last line need not end in a newline. Blank lines are ignored silently, and
+// so is a UTF-8 byte order mark at the start of the input.
 //
 // Ownership: the reader owns its file descriptor and buffers; the Articles it
 // hands out are plain values owned by the caller's vector.

@@ -325,6 +325,9 @@ absl::StatusOr<StoryClusterer> StoryClusterer::Deserialize(std::string_view blob
     r.Get(&st.parent);
     r.Get(&st.size);
     r.Get(&st.groups);
+    // Summaries() sizes each story's member list by its size: no story holds more documents
+    // than there are slots.
+    if (st.size > s.slot_story.size() || st.groups > st.size) return corrupt("story size");
     r.Get(&st.first_date);
     r.Get(&st.last_date);
     st.core_last = st.last_date;

@@ -11,7 +11,7 @@
 #   NAZIR_FUZZ_SECONDS=45   fuzzing time per target (-max_total_time)
 #   NAZIR_FUZZ_OUT=DIR      where findings are kept (default BUILD_DIR/fuzz-findings/<target>/);
 #                           each run starts with an empty one
-#   NAZIR_FUZZ_KNOWN_OOM="story_deserialize engine_open"
+#   NAZIR_FUZZ_KNOWN_OOM="..."  (default: none)
 #                           targets whose out-of-memory findings (an allocation over
 #                           -malloc_limit_mb, RSS over -rss_limit_mb) are a known, open
 #                           bug: reported, saved, not a failure. Crashes, UB, leaks and
@@ -24,10 +24,8 @@ shift || true
 targets=("$@")
 [[ ${#targets[@]} -eq 0 ]] && targets=(normalize corpus_reader story_deserialize engine_open)
 seconds="${NAZIR_FUZZ_SECONDS:-45}"
-# Engine::Open and StoryClusterer::Deserialize allocate what a count read from
-# the file asks for (issue: counts not checked against the file size); remove
-# them from this default once that is fixed.
-known_oom=" ${NAZIR_FUZZ_KNOWN_OOM-story_deserialize engine_open} "
+# Empty: the two out-of-memory findings (tests/fuzz/regressions/) are fixed.
+known_oom=" ${NAZIR_FUZZ_KNOWN_OOM-} "
 repo="$PWD"
 
 failed=()

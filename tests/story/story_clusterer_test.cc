@@ -3,8 +3,10 @@
 #include "nazir/story/story_clusterer.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <set>
 #include <string>
@@ -651,6 +653,33 @@ TEST(StoryClustererSerializationTest, CraftedSketchWidthIsRefusedBeforeItAllocat
         std::_Exit(st.code() == absl::StatusCode::kDataLoss ? 0 : 2);
       },
       ::testing::ExitedWithCode(0), "source_df_log2_width 28");
+}
+
+// A story whose size field exceeds the slots of the blob (found by the story_deserialize
+// fuzzer: tests/fuzz/regressions/) made Summaries() reserve billions of members (5.7 GB);
+// Deserialize now refuses it. The input is the fuzzer's, its size and checksum fixed as the
+// fuzz target does.
+TEST(StoryClustererSerializationTest, StorySizeBeyondTheSlotsIsRefused) {
+  std::ifstream in(NAZIR_SOURCE_DIR
+                   "/tests/fuzz/regressions/story_deserialize/oom-story-size-in-summaries",
+                   std::ios::binary);
+  ASSERT_TRUE(in.good());
+  std::string blob((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  constexpr size_t kSizeAt = 8 + 4, kSumAt = kSizeAt + 8, kBodyAt = kSumAt + 8;
+  ASSERT_GT(blob.size(), kBodyAt);
+  const uint64_t body = blob.size() - kBodyAt;
+  const uint64_t sum = XXH3_64bits(blob.data() + kBodyAt, body);
+  std::memcpy(blob.data() + kSizeAt, &body, sizeof body);
+  std::memcpy(blob.data() + kSumAt, &sum, sizeof sum);
+  EXPECT_EXIT(
+      {
+        if (!testing::LimitAddressSpaceGrowth(size_t{256} << 20)) std::_Exit(3);
+        auto sc = StoryClusterer::Deserialize(blob);
+        if (sc.ok()) (void)sc->Summaries();
+        std::fprintf(stderr, "%s\n", sc.status().ToString().c_str());
+        std::_Exit(sc.status().code() == absl::StatusCode::kDataLoss ? 0 : 2);
+      },
+      ::testing::ExitedWithCode(0), "story size");
 }
 
 // Forget (retention) changes no later decision: two clusterers take the same dated stream of

@@ -128,9 +128,14 @@ ReferenceVector ReferenceDocVector(const StoryClustererState& s, const StoryFeat
     bool bursty = false;
     double d_bg = d, n_bg = n;
     if (burst) {
+      // The background: before the recent past. With batch counts, the causal past (the
+      // documents built before this one, and this one) once it holds min_docs_for_df_cut.
       const double r = RecentCount(ts, hour, hl);
-      d_bg = std::max(d - r, 1.0);
-      n_bg = std::max(n - all_recent, 1.0);
+      const double built = static_cast<double>(s.num_built) + 1;
+      const double seen = (ts == nullptr ? 0.0 : ts->seen) + 1.0;
+      const bool past = final_df && built - all_recent >= o.min_recent_docs_for_df_cut;
+      d_bg = std::max((past ? seen : d) - r, 1.0);
+      n_bg = std::max((past ? built : n) - all_recent, 1.0);
       bursty = o.burst_keep_ratio > 0 && (r + o.burst_prior) / (all_recent * d_bg / n_bg +
                                                                 o.burst_prior) >=
                                              o.burst_keep_ratio;

@@ -30,6 +30,7 @@ void StoryClustererState::BuildVector(const StoryFeatures& f, uint32_t source, b
   }
   const bool burst = UsesBurst(date);
   const double all_recent = RecentDocs(date);
+  if (UsesBurst(date)) ++num_built;
   // The cut also needs documents around this one's date (StoryOptions::
   // min_recent_docs_for_df_cut): an island in time is weighted like a small corpus.
   if (UsesBurst(date) && all_recent < opt.min_recent_docs_for_df_cut) df_cut = false;
@@ -76,6 +77,7 @@ void StoryClustererState::BuildVector(const StoryFeatures& f, uint32_t source, b
     if (burst) {
       ts = &df[t.id];  // the term's recent count includes this document
       Bump(ts, hour, hl);
+      ++ts->seen;
     } else {
       ts = df.Find(t.id);
     }
@@ -87,12 +89,16 @@ void StoryClustererState::BuildVector(const StoryFeatures& f, uint32_t source, b
     // background outside them (d_bg of n_bg). A term whose recent rate a burst explains
     // (r / R well above d_bg / n_bg: the event's own words, common right now) keeps its
     // background idf and is not cut as common; other terms use the corpus counts.
+    // The background is the documents before the recent past; with batch counts (which
+    // include the documents still to come, the rest of a burst too) it is the causal past
+    // once that holds min_docs_for_df_cut documents, the batch's counts before.
     double d_bg = d, n_bg = n, burst_ratio = 1;
     bool bursty = false;
     if (burst && ts != nullptr) {
       const double r = Decayed(ts->recent, ts->hour, hour, hl);
-      d_bg = std::max(d - r, 1.0);
-      n_bg = std::max(n - all_recent, 1.0);
+      const bool past = final_df && num_built - all_recent >= opt.min_recent_docs_for_df_cut;
+      d_bg = std::max((past ? ts->seen : d) - r, 1.0);
+      n_bg = std::max((past ? num_built : n) - all_recent, 1.0);
       burst_ratio = (r + opt.burst_prior) / (all_recent * d_bg / n_bg + opt.burst_prior);
       bursty = opt.burst_keep_ratio > 0 && burst_ratio >= opt.burst_keep_ratio;
     }

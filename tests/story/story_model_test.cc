@@ -4,12 +4,14 @@
 // behaviour, so the rule is what makes the difference.
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <map>
 #include <random>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include <gtest/gtest.h>
 
 #include "nazir/story/story_clusterer.h"
@@ -268,17 +270,27 @@ TEST(StoryModelTest, BurstKeepsAnEventTermThatBecameCommon) {
                     static_cast<uint32_t>(1 + i % 7)});
   }
   const uint32_t end = static_cast<uint32_t>(docs.size());
-  for (double keep : {2.0, 0.0}) {
-    StoryOptions opt;
-    opt.burst_keep_ratio = keep;
-    const StoryClusterer sc = Cluster(docs, opt, /*batch=*/false);
-    std::map<uint32_t, int> size;
-    for (uint32_t i = first; i < end; ++i) ++size[sc.story_of(i)];
-    const int apart = static_cast<int>(end - first) - size[sc.story_of(first)];
-    if (keep > 0) {
-      EXPECT_EQ(size.size(), 1u) << apart << " of the event's reports split off";
-    } else {  // measured: the first 136 reports in one story, the last 64 alone
-      EXPECT_GE(apart, 50) << "control: B should be cut as common";
+  // Streaming only: in a batch, B's final count is over the cut from the first report on,
+  // and its burst factor (against the corpus rate, which the burst itself raised) stays near
+  // 1, so B weighs too little against each report's own words: 131 stories of 200 (boosting
+  // it against the background instead put SaudiNewsNet's stories at B-cubed F1 0.878).
+  for (bool batch : {false}) {
+    for (double keep : {2.0, 0.0}) {
+      SCOPED_TRACE(absl::StrCat(batch ? "batch" : "streaming", ", burst_keep_ratio ", keep));
+      StoryOptions opt;
+      opt.burst_keep_ratio = keep;
+      const StoryClusterer sc = Cluster(docs, opt, batch);
+      std::map<uint32_t, int> size;
+      for (uint32_t i = first; i < end; ++i) ++size[sc.story_of(i)];
+      int biggest = 0;
+      for (const auto& [story, n] : size) biggest = std::max(biggest, n);
+      std::printf("%s, burst_keep_ratio %g: %zu stories, the biggest %d of 200 reports\n",
+                  batch ? "batch" : "streaming", keep, size.size(), biggest);
+      if (keep > 0) {
+        EXPECT_EQ(biggest, 200) << "the event's reports split";
+      } else {  // measured: the first 136 reports in one story, the last 64 alone
+        EXPECT_LE(biggest, 150) << "control: B should be cut as common";
+      }
     }
   }
 }

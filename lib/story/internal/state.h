@@ -107,6 +107,7 @@ struct StoryClustererState {
   absl::flat_hash_map<uint32_t, uint32_t> source_docs;
   SourceDf source_df;
   uint64_t num_counted = 0;      // N
+  uint64_t num_built = 0;        // dated documents whose vector was built (TermStat::seen)
   uint64_t pending_counted = 0;  // CountDocument calls not yet matched by an Assign
 
   static constexpr size_t kPrefetchAhead = 8;

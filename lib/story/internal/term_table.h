@@ -78,6 +78,9 @@ struct TermStat {
   int32_t hour = 0;     // hours since the epoch of the last update of `recent`
   uint16_t src = 0;     // dominant source + 1, 0: none yet
   uint16_t src_df = 0;  // documents of that source containing the term (saturating)
+  // Dated documents whose vector was built so far containing the term (batch: the causal
+  // past, as `df` is in a stream; BuildVector's burst background).
+  uint32_t seen = 0;
 };
 // The tag of a source in TermStat::src, 0 if it cannot be tracked there.
 inline uint16_t SourceTag(uint32_t source) {

@@ -240,22 +240,25 @@ struct StoryFeaturizerState {
   // hands a thread a chunk below one it has done) starts a new generation of flags. That costs
   // O(1), and a pass over the cache once every 16 generations.
   void BeginDocument(uint64_t d) {
-    if (emit && d < flag_watermark) {
-      emitted_gen = static_cast<uint8_t>((emitted_gen + 1) & (kGenMask >> kGenShift));
-      if (emitted_gen == 0) {  // generation 0 again: forget the flags of all of them
-        for (size_t p = 0; p < cache.size(); ++p) {
-          if (meta[p] == 0) continue;
-          CachedToken& e = cache[p];
-          e.flags = static_cast<uint8_t>((e.flags & ~(kEmitted | kGenMask)) |
-                                         (e.alt_id == StoryFeatures::kNoAlt ? kAltEmitted : 0));
-        }
-      }
-      done_flags = static_cast<uint8_t>(kEmitted | emitted_gen << kGenShift);
-      flag_watermark = d;
-    }
+    if (emit && d < flag_watermark) NewFlagGeneration(d);
     flag_watermark = std::max(flag_watermark, d);
     order = d;
     next_order = std::max(next_order, d == UINT64_MAX ? d : d + 1);
+  }
+
+  // Out of the way of Featurize's inlining (one call per run of documents out of order).
+  [[gnu::noinline]] void NewFlagGeneration(uint64_t d) {
+    emitted_gen = static_cast<uint8_t>((emitted_gen + 1) & (kGenMask >> kGenShift));
+    if (emitted_gen == 0) {  // generation 0 again: forget the flags of all of them
+      for (size_t p = 0; p < cache.size(); ++p) {
+        if (meta[p] == 0) continue;
+        CachedToken& e = cache[p];
+        e.flags = static_cast<uint8_t>((e.flags & ~(kEmitted | kGenMask)) |
+                                       (e.alt_id == StoryFeatures::kNoAlt ? kAltEmitted : 0));
+      }
+    }
+    done_flags = static_cast<uint8_t>(kEmitted | emitted_gen << kGenShift);
+    flag_watermark = d;
   }
 
   // Whether the current document emits id: true unless a document of an order <= its own did.

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
 #include <limits>
 #include <string>
 #include <thread>
@@ -16,6 +17,7 @@
 #include "nazir/engine/engine.h"
 #include "nazir/io/corpus_reader.h"
 #include "nazir/io/json_writer.h"
+#include "nazir/story/story_features.h"
 
 #include "command.h"
 #include "output.h"
@@ -189,6 +191,12 @@ int Run(int argc, char** argv) {
   // order, so the result is that of Engine::Add on each line in turn (each
   // article is sketched with its input position: StoryFeaturizer).
   uint64_t batch_first = 0;
+  // The term spellings of articles refused as duplicates, for the next article added: a
+  // featurizer emits each spelling with the first article (in input order) that has the term,
+  // whether it is added or not (StoryFeatures::new_strings), and no later article of its
+  // emits it again. Handed on, they reach the clusterer as if in the refused article's place;
+  // dropped, the spellings would depend on which thread sketched which article.
+  StoryFeatures refused_strings;
   while (reader->NextBatch(static_cast<size_t>(batch_docs), &batch, &issues)) {
     reporter.Report(&issues);
     const int64_t n = static_cast<int64_t>(batch.size());
@@ -204,8 +212,20 @@ int Run(int argc, char** argv) {
     for (int64_t i = 0; i < n; ++i) {
       Article& a = batch[i];
       const DocMeta meta{std::move(a.id), std::move(a.source), a.date, std::move(a.title)};
+      StoryFeatures& story = sketches[i].story;
+      if (!refused_strings.new_strings.empty()) {  // first: they come from earlier articles
+        story.new_strings.insert(story.new_strings.begin(),
+                                 std::make_move_iterator(refused_strings.new_strings.begin()),
+                                 std::make_move_iterator(refused_strings.new_strings.end()));
+        story.new_string_ids.insert(story.new_string_ids.begin(),
+                                    refused_strings.new_string_ids.begin(),
+                                    refused_strings.new_string_ids.end());
+        refused_strings.Clear();
+      }
       absl::StatusOr<Assignment> as = (*engine)->AddSketch(meta, sketches[i]);
       if (absl::IsAlreadyExists(as.status())) {
+        refused_strings.new_strings.swap(story.new_strings);
+        refused_strings.new_string_ids.swap(story.new_string_ids);
         reporter.Report(InputIssue{IssueKind::kDuplicateId, a.line,
                                    "id \"" + meta.id + "\" is already in the index " + index,
                                    true});

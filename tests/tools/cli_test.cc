@@ -489,6 +489,57 @@ TEST(CliTest, ExportWritesTheIndexAsItStands) {
   }
 }
 
+// nazir add sketches on several threads, then adds one article at a time. An article refused
+// as a duplicate id was sketched too, and the featurizer that sketched it gave the spelling of
+// each of its terms to it alone (issue #13, bug 4): dropped with it, a term shared by later
+// articles had no spelling on 1 thread (missing from the top terms) and one that depended on
+// the schedule on 3. Now the stories are the same bytes on 1 and 3 threads and show the term.
+TEST(CliTest, AddStoriesDoNotDependOnThreadsWithRefusedDuplicates) {
+  const std::string first = Temp("dup_first.jsonl"), in = Temp("dup_spell.jsonl");
+  const std::string index = Temp("dup_spell.nzi");
+  const std::string st1 = Temp("dup_spell1.jsonl"), st3 = Temp("dup_spell3.jsonl");
+  {
+    std::ofstream f0(first), f(in);
+    uint32_t x = 7;
+    auto words = [&x](int n) {
+      static const char* kLetters[] = {"ب", "ت", "ث", "ج", "ح", "خ", "د", "ر", "س", "ش",
+                                       "ص", "ع", "ف", "ق", "ك", "ل", "م", "ن", "ه"};
+      std::string out;
+      for (int w = 0; w < n; ++w) {
+        for (int k = 0; k < 5; ++k) out += kLetters[(x = x * 1103515245u + 12345u) >> 16 & 15];
+        out += ' ';
+      }
+      return out;
+    };
+    f0 << Article("a", kText) << "\n";
+    // "a" resent (refused: it is in the index), the first article with بيلاوسوف / بيلوسوف
+    // (one term id).
+    f << Article("a", "زار بيلاوسوف المدينة وقال بيلاوسوف " + words(30)) << "\n";
+    for (int i = 0; i < 240; ++i) {
+      const std::string text =
+          i % 3 == 0 ? "زار بيلوسوف المدينة وقال بيلوسوف " + words(30) : words(40);
+      f << Article("n" + std::to_string(i), text) << "\n";
+    }
+  }
+  std::remove(index.c_str());
+  CliRun made = Nazir("add --quiet --index " + index + " " + first);
+  ASSERT_EQ(made.status, 0) << made.err;
+  CliRun one = Nazir("add --no-save --threads 1 --batch-docs 100 --index " + index + " --stories " +
+                     st1 + " " + in);
+  ASSERT_EQ(one.status, 0) << one.err;
+  EXPECT_NE(one.err.find("id \"a\" is already in the index"), std::string::npos) << one.err;
+  CliRun three = Nazir("add --quiet --no-save --threads 3 --batch-docs 100 --index " + index +
+                       " --stories " + st3 + " " + in);
+  ASSERT_EQ(three.status, 0) << three.err;
+  EXPECT_EQ(one.out, three.out);
+  const std::string stories = Slurp(st1);
+  EXPECT_TRUE(stories == Slurp(st3)) << "--stories differs between 1 and 3 threads";
+  // The spelling of the term's first article in the input, refused or not.
+  EXPECT_NE(stories.find("\"بيلاوسوف\""), std::string::npos) << stories.substr(0, 2000);
+  EXPECT_EQ(stories.find("\"بيلوسوف\""), std::string::npos) << stories.substr(0, 2000);
+  for (const std::string& p : {first, in, index, st1, st3}) std::remove(p.c_str());
+}
+
 // Runs that update one index take turns: while another process holds
 // INDEX.lock, nazir add waits (here: gives up after --lock-timeout); a
 // --no-save run does not wait.

@@ -6,7 +6,7 @@
 #include <utility>
 
 #define XXH_INLINE_ALL
-#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include <xxhash.h>
 
 #include "nazir/base/status.h"
@@ -93,11 +93,10 @@ struct StoryFeaturizerState {
   static constexpr size_t kMaxCachedToken = sizeof(CachedToken::key);
   static constexpr uint8_t kSkip = 1;   // dropped (stopword, single letter)
   static constexpr uint8_t kMonth = 2;  // may start a month phrase: read it in context
-  // kIdEmitted: id is in `emitted` (or strings are off); kAltEmitted: so is alt_id (or there is
-  // no alt_id). An entry with both has nothing left to emit. These two flags hold only while
-  // the entry's generation (the flags' high 4 bits) is emitted_gen: each says that the id was
-  // emitted for a document of order <= flag_watermark, which is all a document of order >=
-  // flag_watermark needs to know (see BeginDocument).
+  // kIdEmitted: id was emitted in the current run (see BeginDocument), so no later document of
+  // the run emits it (or strings are off); kAltEmitted: so was alt_id (or there is no alt_id).
+  // An entry with both has nothing left to emit. The two hold only in the run they were set in:
+  // while the entry's generation (the flags' high 4 bits) is emitted_gen.
   static constexpr uint8_t kIdEmitted = 4;
   static constexpr uint8_t kAltEmitted = 8;
   static constexpr uint8_t kEmitted = kIdEmitted | kAltEmitted;
@@ -136,15 +135,16 @@ struct StoryFeaturizerState {
   const bool fold, emit;
   std::vector<std::string_view> title_tokens;
   std::string skeleton_buf, clitic_buf;
-  // Each id this featurizer emitted a spelling of, with the lowest order of a document it
-  // emitted it for. A document emits an id unless it is here with an order <= the document's:
-  // so the document of lowest order that has the id (of those this featurizer saw) emits it,
-  // whatever the order the featurizer saw them in.
-  absl::flat_hash_map<uint64_t, uint64_t> emitted;
-  uint64_t order = 0;             // the current document's
-  uint64_t next_order = 0;        // one more than the highest order seen (Featurize without order)
-  uint64_t flag_watermark = 0;    // the highest order seen since emitted_gen last changed
-  uint8_t emitted_gen = 0;        // the generation of valid kIdEmitted / kAltEmitted flags
+  // The ids this featurizer emitted a spelling of: all of them, and those emitted in the current
+  // run (only kept while the run is below the highest order seen). A document emits an id
+  // unless a document of a lower order surely did (Claim), so the document of lowest order that
+  // has an id (of those this featurizer saw) emits it, whatever the order they came in.
+  absl::flat_hash_set<uint64_t> emitted, run_emitted;
+  bool below = false;             // the current document is below the highest order seen before it
+  bool seen_any = false;          // whether a document was featurized
+  uint64_t top = 0;               // the highest order seen
+  uint64_t run_top = 0;           // the highest order seen in the current run
+  uint8_t emitted_gen = 0;        // the current run's generation of kIdEmitted / kAltEmitted flags
   uint8_t done_flags = kEmitted;  // kEmitted | emitted_gen << kGenShift: nothing left to emit
 
   // The current document: one record per cache entry seen in it (in order of first
@@ -234,20 +234,26 @@ struct StoryFeaturizerState {
     return e.alt_id == StoryFeatures::kNoAlt ? kAltEmitted : 0;
   }
 
-  // Starts a document of order d. The flags of the token cache's entries hold for a document
-  // whose order is at least that of every document they were set for (a bound only lowers),
-  // i.e. flag_watermark; one of a lower order (documents out of input order: a schedule that
-  // hands a thread a chunk below one it has done) starts a new generation of flags. That costs
-  // O(1), and a pass over the cache once every 16 generations.
+  // Starts a document of order d. A run is a sequence of documents each of an order above all
+  // before it in the run: an id emitted in the run was emitted for a document of a lower order,
+  // and the flags set in the run hold. A document below the run's highest order (documents
+  // out of input order: a schedule that hands a thread a chunk below one it has done) starts a
+  // new run: a new generation of flags (O(1), and a pass over the cache once every 16 runs) and
+  // an empty run_emitted. In input order all documents are one run.
   void BeginDocument(uint64_t d) {
-    if (emit && d < flag_watermark) NewFlagGeneration(d);
-    flag_watermark = std::max(flag_watermark, d);
-    order = d;
-    next_order = std::max(next_order, d == UINT64_MAX ? d : d + 1);
+    if (emit && d < run_top) NewRun(d);
+    run_top = std::max(run_top, d);
+    below = seen_any && d < top;
+    top = std::max(top, d);
+    seen_any = true;
   }
 
+  // The order of a document featurized without one: after all seen.
+  uint64_t NextOrder() const { return !seen_any ? 0 : top == UINT64_MAX ? top : top + 1; }
+
   // Out of the way of Featurize's inlining (one call per run of documents out of order).
-  [[gnu::noinline]] void NewFlagGeneration(uint64_t d) {
+  [[gnu::noinline]] void NewRun(uint64_t d) {
+    run_emitted.clear();
     emitted_gen = static_cast<uint8_t>((emitted_gen + 1) & (kGenMask >> kGenShift));
     if (emitted_gen == 0) {  // generation 0 again: forget the flags of all of them
       for (size_t p = 0; p < cache.size(); ++p) {
@@ -258,16 +264,16 @@ struct StoryFeaturizerState {
       }
     }
     done_flags = static_cast<uint8_t>(kEmitted | emitted_gen << kGenShift);
-    flag_watermark = d;
+    run_top = d;
   }
 
-  // Whether the current document emits id: true unless a document of an order <= its own did.
+  // Whether the current document emits id: true unless a document of a lower order surely did,
+  // i.e. it was emitted at all if the document is above every order seen (all of them were for
+  // lower orders), else in the current run. (So a document out of order may emit a spelling
+  // again, once per run: the clusterer keeps the first one in input order anyway.)
   bool Claim(uint64_t id) {
-    auto [it, fresh] = emitted.try_emplace(id, order);
-    if (fresh) return true;
-    if (it->second <= order) return false;
-    it->second = order;
-    return true;
+    const bool fresh = emitted.insert(id).second;
+    return below ? run_emitted.insert(id).second : fresh;
   }
 
   static bool SameKey(const CachedToken& e, std::string_view token) {
@@ -409,7 +415,7 @@ struct StoryFeaturizerState {
   // hash of tok[i] (if the document uses the cache). Requires room for tok.size() more records
   // in recs.
   template <Part part>
-  void AddTokens(std::span<const std::string_view> tok, size_t h0) {
+  [[gnu::always_inline]] void AddTokens(std::span<const std::string_view> tok, size_t h0) {
     StoryTermizer::MonthState month_state;
     const bool cached = doc_cached;
     const uint64_t* hs = hashes.data() + (cached ? h0 : 0);
@@ -515,7 +521,7 @@ void StoryFeaturizerState::Finish(StoryFeatures* out) {
   }
   if (!strings) return;
   // Strings, in record order (the order the ids first occur in): a term's spelling if its id
-  // was not emitted for a document of a lower or equal order (Claim), then its clitic
+  // was not emitted for a document of a lower order (Claim), then its clitic
   // candidate's, as at the id's first occurrence.
   for (const Pending& p : pending) {
     if (first_rec[p.rec] == 0) continue;
@@ -566,14 +572,14 @@ const StoryTermizer& StoryFeaturizer::termizer() const { return state_->termizer
 
 void StoryFeaturizer::Featurize(std::string_view title,
                                 std::span<const std::string_view> body_tokens, StoryFeatures* out) {
-  Featurize(title, body_tokens, {}, 0, state_->next_order, out);
+  Featurize(title, body_tokens, {}, 0, state_->NextOrder(), out);
 }
 
 void StoryFeaturizer::Featurize(std::string_view title,
                                 std::span<const std::string_view> body_tokens,
                                 std::span<const uint64_t> body_token_hashes, uint64_t hash_seed,
                                 StoryFeatures* out) {
-  Featurize(title, body_tokens, body_token_hashes, hash_seed, state_->next_order, out);
+  Featurize(title, body_tokens, body_token_hashes, hash_seed, state_->NextOrder(), out);
 }
 
 void StoryFeaturizer::Featurize(std::string_view title,

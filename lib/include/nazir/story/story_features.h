@@ -23,8 +23,8 @@
 // Thread-safety: a StoryFeaturizer is NOT thread-safe (it holds a TextAnalyzer, scratch tables
 // and a token cache of up to StoryTermOptions::token_cache_entries tokens, 8.5 MiB by default);
 // it is movable. Its output for a document does not depend on the documents it saw before,
-// except that new_strings leaves out the spellings it has emitted for documents of a lower or
-// equal order (see StoryFeatures::new_strings). Failure: only Create fails (see
+// except that new_strings leaves out spellings it has emitted before (see
+// StoryFeatures::new_strings). Failure: only Create fails (see
 // StoryTermizer::Create, TextAnalyzer::Create). Featurize never fails.
 #ifndef NAZIR_STORY_STORY_FEATURES_H_
 #define NAZIR_STORY_STORY_FEATURES_H_
@@ -60,8 +60,10 @@ struct StoryFeatures {
   // Spellings of term ids (parallel vectors), so the clusterer can show top terms without every
   // document carrying strings: for each id of the document's terms and clitic candidates, in
   // the order they first occur in it, the spelling of that first occurrence, unless the
-  // featurizer already emitted the id for a document of a lower or equal order (Featurize's
-  // `order`). So the document of lowest order that has an id carries its spelling, whichever
+  // featurizer knows it emitted the id for a document of a lower order (Featurize's `order`):
+  // always in a document whose order is above all it has seen; in one below, only for those
+  // emitted since it last went down (a document out of order may repeat a few spellings). So
+  // the document of lowest order that has an id always carries its spelling, whichever
   // featurizer made its features and whatever it saw before or after: a reader that keeps the
   // first spelling of each id it receives in input order (StoryClusterer::CountDocument) gets
   // the same spellings on any number of threads under any schedule. Empty if
@@ -121,9 +123,10 @@ class StoryFeaturizer {
   // the order in which the documents' features will reach the clusterer (an index in the
   // input, a slot), unique per document. Only new_strings depends on it (see there). Documents
   // may come in any order and each featurizer may see any subset; those below an order the
-  // featurizer has seen cost a little more (they may emit spellings again, and the first of a
-  // run of them drops the token cache's record of what was emitted: O(1), and one pass over
-  // the cache once every 16 times).
+  // featurizer has seen cost a little more (they may emit spellings again, and each that is
+  // below the one before drops the token cache's record of what was emitted: O(1), and one
+  // pass over the cache once every 16 times). In input order, the same cost and output as the
+  // overloads without an order.
   void Featurize(std::string_view title, std::span<const std::string_view> body_tokens,
                  std::span<const uint64_t> body_token_hashes, uint64_t hash_seed, uint64_t order,
                  StoryFeatures* out);

@@ -155,10 +155,10 @@ struct StoryClustererState {
   // still writes their spellings, as it would if the stories were kept, so a reopened
   // clusterer shows the same top terms whether it forgot stories or not.
   absl::flat_hash_set<uint64_t> forgotten_terms;
-  // Keeps the first spelling received for each term id. CountDocument calls it in input order
-  // and a featurizer sees its documents in input order, so the first spelling of an id is that
-  // of the first document containing it, whichever featurizer made that document's features:
-  // the shown spellings do not depend on the threads.
+  // Keeps the first spelling received for each term id. CountDocument calls it in input order,
+  // and featurizers put each id's spelling on the first document in input order that has it
+  // (StoryFeaturizer::Featurize's `order`), whichever featurizer made its features and when:
+  // the shown spellings do not depend on the threads or their schedule.
   void StoreStrings(const StoryFeatures& f);
 
   // The document's terms with corpus-supported clitic readings applied (StoryOptions::

@@ -37,7 +37,8 @@ constexpr char kMagic[8] = {'N', 'Z', 'S', 'T', 'O', 'R', 'Y', '1'};
 // min_recent_docs_for_df_cut. Versions 6 and 7 are still read (their missing
 // options take the defaults; the candidate index is rebuilt).
 // 9: story cores (core_seconds, Story::core_last), runup_seconds, burst_keep_ratio; a blob of
-// versions 6-8 keeps the model it was made with (no core, no run-up, no burst exemption).
+// versions 6-8 goes on without a core, a run-up or the burst exemption (its stories were built
+// without them); the second look's time rule and the textless rule are this version's.
 constexpr uint32_t kFormatVersion = 9;
 
 class Writer {

@@ -172,9 +172,13 @@ void EngineState::CountDocument(uint32_t slot) {
 
 uint32_t EngineState::GlobalThreshold() const {
   const double frac = options.global_boilerplate_fraction * static_cast<double>(df.num_documents());
-  // The DF sketch saturates at 255: past that every count is "very many".
-  return std::min<uint32_t>(DfSketch::kSaturated, std::max<uint32_t>(options.global_boilerplate_min,
-                                                                     static_cast<uint32_t>(frac)));
+  // The DF sketch saturates at 255: past that every count is "very many". (The document count
+  // may come from a saved index: the fraction saturates before it is converted.)
+  const uint32_t by_fraction = frac < static_cast<double>(DfSketch::kSaturated)
+                                   ? static_cast<uint32_t>(frac)
+                                   : DfSketch::kSaturated;
+  return std::min<uint32_t>(DfSketch::kSaturated,
+                            std::max<uint32_t>(options.global_boilerplate_min, by_fraction));
 }
 
 void EngineState::FlagBoilerplate(std::span<const uint32_t> keys, std::span<const uint32_t> anchors,

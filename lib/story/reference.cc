@@ -136,9 +136,9 @@ ReferenceVector ReferenceDocVector(const StoryClustererState& s, const StoryFeat
       const bool past = final_df && built - all_recent >= o.min_recent_docs_for_df_cut;
       d_bg = std::max((past ? seen : d) - r, 1.0);
       n_bg = std::max((past ? built : n) - all_recent, 1.0);
-      bursty = o.burst_keep_ratio > 0 && (r + o.burst_prior) / (all_recent * d_bg / n_bg +
-                                                                o.burst_prior) >=
-                                             o.burst_keep_ratio;
+      bursty =
+          o.burst_keep_ratio > 0 &&
+          (r + o.burst_prior) / (all_recent * d_bg / n_bg + o.burst_prior) >= o.burst_keep_ratio;
     }
     if (df_cut && d > o.max_df_fraction * n && !bursty) continue;
     // idf with priors, capped by the source discount.

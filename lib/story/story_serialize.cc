@@ -16,8 +16,8 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
-#include "nazir/base/status.h"
 
+#include "nazir/base/status.h"
 #include "nazir/story/story_clusterer.h"
 
 #include "base/bounded_reader.h"

@@ -19,9 +19,8 @@
 #include <tuple>
 #include <vector>
 
-#include <unicode/utf8.h>
-
 #include "absl/container/flat_hash_set.h"
+#include <unicode/utf8.h>
 
 #include "nazir/io/corpus_reader.h"
 

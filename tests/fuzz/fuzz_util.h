@@ -2,15 +2,15 @@
 #ifndef NAZIR_TESTS_FUZZ_FUZZ_UTIL_H_
 #define NAZIR_TESTS_FUZZ_FUZZ_UTIL_H_
 
-#include <sys/mman.h>
-#include <unistd.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <string_view>
+
+#include <sys/mman.h>
+#include <unistd.h>
 
 namespace nazir::fuzz {
 
@@ -20,9 +20,9 @@ namespace nazir::fuzz {
   std::fprintf(stderr, "nazir fuzz property violated: %s\n", what);
   std::abort();
 }
-#define NAZIR_FUZZ_CHECK(cond)                         \
-  do {                                                 \
-    if (!(cond)) ::nazir::fuzz::Fail(#cond);           \
+#define NAZIR_FUZZ_CHECK(cond)               \
+  do {                                       \
+    if (!(cond)) ::nazir::fuzz::Fail(#cond); \
   } while (0)
 
 // An in-memory file (memfd) with a path, for APIs that open a path
@@ -42,8 +42,8 @@ class MemFile {
     if (::ftruncate(fd_, 0) != 0) Fail("ftruncate");
     size_t done = 0;
     while (done < content.size()) {
-      const ssize_t n = ::pwrite(fd_, content.data() + done, content.size() - done,
-                                 static_cast<off_t>(done));
+      const ssize_t n =
+          ::pwrite(fd_, content.data() + done, content.size() - done, static_cast<off_t>(done));
       if (n <= 0) Fail("pwrite");
       done += static_cast<size_t>(n);
     }

@@ -64,9 +64,8 @@ bool HaveCorpus() { return std::ifstream(kCorpus).good(); }
 struct BCubed {
   double p = -1, r = -1, f1 = -1;
 };
-BCubed StoryScores(const std::string& pred,
-                   const std::string& gold = NAZIR_SOURCE_DIR
-                   "/datasets/stories/snn_stories_gold.tsv") {
+BCubed StoryScores(const std::string& pred, const std::string& gold = NAZIR_SOURCE_DIR
+                                            "/datasets/stories/snn_stories_gold.tsv") {
   const std::string json = Nazir("eval --json --pred " + pred + " --gold " + gold +
                                  " --gold-field story --pred-field story");
   simdjson::dom::parser parser;
@@ -142,8 +141,7 @@ std::pair<double, int> LongestSpan(const std::string& stories, double days) {
 // chained events for weeks (SaudiNewsNet: 188 stories over 10 days, the longest 21.7 days).
 TEST_F(QualityTest, StoriesDoNotSpanWeeks) {
   const std::string stories = Temp("spans_stories.jsonl");
-  Nazir("cluster " + kCorpus + " -o /dev/null --stories " + stories +
-        " --quiet --max-messages 0");
+  Nazir("cluster " + kCorpus + " -o /dev/null --stories " + stories + " --quiet --max-messages 0");
   const auto [longest, over] = LongestSpan(stories, 10);
   std::printf("SaudiNewsNet stories: longest %.1f days, %d over 10 days\n", longest, over);
   EXPECT_LE(longest, 12.0);  // measured 10.7
@@ -156,13 +154,12 @@ TEST_F(QualityTest, StoriesDoNotSpanWeeks) {
 TEST_F(QualityTest, SecondGoldSetAndItsCorpus) {
   if (!std::ifstream(kEg13).good()) GTEST_SKIP() << kEg13 << " not found";
   const std::string out = Temp("eg13_out.jsonl"), stories = Temp("eg13_stories.jsonl");
-  Nazir("cluster " + kEg13 + " -o " + out + " --stories " + stories +
-        " --quiet --max-messages 0");
+  Nazir("cluster " + kEg13 + " -o " + out + " --stories " + stories + " --quiet --max-messages 0");
   const auto [p, r, f1] =
       StoryScores(out, NAZIR_SOURCE_DIR "/datasets/stories/eg13_stories_gold.tsv");
   const auto [longest, over] = LongestSpan(stories, 10);
-  std::printf("egnews13 stories: B-cubed P %.4f R %.4f F1 %.4f; longest %.1f days, %d over 10\n",
-              p, r, f1, longest, over);
+  std::printf("egnews13 stories: B-cubed P %.4f R %.4f F1 %.4f; longest %.1f days, %d over 10\n", p,
+              r, f1, longest, over);
   EXPECT_GE(f1, 0.84);       // measured 0.857 (0.830 before stories had cores)
   EXPECT_LE(longest, 15.0);  // measured 12.2 (57 days before)
   EXPECT_LE(over, 40);       // measured 16 (893 before)

@@ -104,13 +104,7 @@ uint32_t StoryClustererState::FindStory(int64_t date, double* best_score) {
         continue;
       }
       ++j;
-      if (visit_stamp[si] != stamp) {
-        visit_stamp[si] = stamp;
-        hits[si] = 1;
-        touched.push_back(si);
-      } else if (hits[si] < 255) {
-        ++hits[si];
-      }
+      Visit(si);
     }
   }
   // Pass 2: score the stories found under enough terms. Their Story records are prefetched

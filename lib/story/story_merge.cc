@@ -178,13 +178,7 @@ uint32_t StoryClustererState::BestAbsorber(uint32_t fi) {
     if (pit == postings.end() || pit->second.size() > opt.max_postings) continue;
     for (uint32_t si : pit->second) {
       if (live_size[si] < min_size || si == fi) continue;  // inactive (0) or too small
-      if (visit_stamp[si] != stamp) {
-        visit_stamp[si] = stamp;
-        hits[si] = 1;
-        touched.push_back(si);
-      } else if (hits[si] < 255) {
-        ++hits[si];
-      }
+      Visit(si);
     }
   }
   uint32_t best = StoryClusterer::kNone;

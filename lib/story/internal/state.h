@@ -280,6 +280,16 @@ struct StoryClustererState {
   // Starts a walk over posting lists: a new stamp (visit_stamp[si] == stamp: story si seen in
   // this walk, hits[si] its count), the arrays sized for every story.
   void NewVisit();
+  // Counts story si as found once more in this walk (the first time: into `touched`).
+  void Visit(uint32_t si) {
+    if (visit_stamp[si] != stamp) {
+      visit_stamp[si] = stamp;
+      hits[si] = 1;
+      touched.push_back(si);
+    } else if (hits[si] < 255) {
+      ++hits[si];
+    }
+  }
   std::vector<uint32_t> visit_stamp;
   std::vector<uint8_t> hits;      // query terms under which a story was found (this stamp)
   std::vector<uint32_t> touched;  // stories found for the current document
